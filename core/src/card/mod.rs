@@ -1,0 +1,25 @@
+//! Everything that talks to the My Number Card.
+
+pub mod apdu;
+pub mod card_info;
+pub mod certificate;
+mod error;
+pub mod files;
+pub mod jpki;
+pub mod link;
+pub mod session;
+pub mod status;
+pub mod tlv;
+pub mod trace;
+pub mod transport;
+
+pub use apdu::{ApduError, Command, Response};
+pub use card_info::{BasicFour, Sex};
+pub use certificate::{CertSerial, CertificateError, CertificateInfo, RsaPublicKey};
+pub use error::CardError;
+pub use jpki::sha256_digest_info;
+pub use link::{CardLink, ReadStrategy};
+pub use session::{CardSession, Tap, TapReport};
+pub use status::{StatusKind, StatusWord};
+pub use trace::{Trace, TraceEntry, TraceOutcome, TraceTotals};
+pub use transport::{CardTransport, ReaderCapabilities, TransportError};

@@ -1,0 +1,7 @@
+//! mynapoint core: the domain of the My Number Points apps.
+//!
+//! This crate knows nothing of uniffi, Android, iOS or PC/SC: platform services
+//! (the card transport first of all) enter as traits that each shell implements.
+
+pub mod card;
+pub mod pin;
