@@ -31,6 +31,8 @@ pub struct CardLink {
     selected_ef: Option<u16>,
     /// Secrets verified in this power session, as the card sees it.
     verified: BTreeSet<PinKind>,
+    /// The card answered `6700` to an extended read: short reads from now on.
+    extended_refused: bool,
 }
 
 impl CardLink {
@@ -43,6 +45,7 @@ impl CardLink {
             selected_ap: None,
             selected_ef: None,
             verified: BTreeSet::new(),
+            extended_refused: false,
         }
     }
 
@@ -51,7 +54,10 @@ impl CardLink {
     }
 
     pub fn read_strategy(&self) -> ReadStrategy {
-        if self.caps.extended_length && self.caps.max_response_data() > 256 {
+        if self.caps.extended_length
+            && self.caps.max_response_data() > 256
+            && !self.extended_refused
+        {
             ReadStrategy::Extended
         } else {
             ReadStrategy::Short
@@ -210,9 +216,17 @@ impl CardLink {
 
     /// Reads the first chunk of the selected file: as much as one READ BINARY
     /// carries. With extended length that is usually the whole file.
+    /// A card that refuses extended length (`6700`) is read with short reads.
     pub async fn read_first_chunk(&mut self) -> Result<Vec<u8>, CardError> {
         let le = self.max_read();
-        self.read_binary(0, le).await
+        match self.read_binary(0, le).await {
+            Err(CardError::Refused { sw, .. }) if le > 256 && sw == StatusWord::WRONG_LENGTH => {
+                self.extended_refused = true;
+                let le = self.max_read();
+                self.read_binary(0, le).await
+            }
+            other => other,
+        }
     }
 
     /// Completes a TLV-sized file whose first bytes were read already: reads

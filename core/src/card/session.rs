@@ -147,6 +147,15 @@ impl Tap<'_> {
         &self.report
     }
 
+    /// Keeps a PIN typed while the card stays in the field.
+    pub fn enter_pin(&mut self, pin: Pin) {
+        self.session.enter_pin(pin);
+    }
+
+    pub fn has_pin(&self, kind: PinKind) -> bool {
+        self.session.has_pin(kind)
+    }
+
     /// The exchanges of this tap, for diagnostics.
     pub fn link(&self) -> &CardLink {
         &self.link

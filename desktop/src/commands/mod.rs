@@ -1,0 +1,3 @@
+//! One module per subcommand. Each `run` returns `Ok(())` or a [`Failure`](crate::Failure).
+
+pub mod readers;

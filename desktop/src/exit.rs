@@ -1,0 +1,135 @@
+//! Exit codes of the `mynapoint` command.
+//!
+//! Scripts may rely on these numbers; never renumber one, only add new ones.
+//!
+//! | code | meaning |
+//! |---:|---|
+//! | 0 | success |
+//! | 1 | not used (a crash, i.e. a Rust panic, exits with 101) |
+//! | 2 | usage error: unknown subcommand, bad or missing option (clap's own code) |
+//! | 3 | no card reader, reader not found, or the PC/SC service (pcscd) is not running |
+//! | 4 | no card on the reader |
+//! | 5 | the card is not a My Number Card |
+//! | 6 | wrong PIN; the message says how many tries are left |
+//! | 7 | the PIN is locked (must be reset at the municipal office) |
+//! | 8 | the card was removed (or the tag was lost) during the operation |
+//! | 9 | only one PIN try is left and the command refused to spend it without `--confirm-last-try` |
+//! | 10 | any other card or transport error |
+//! | 11 | bad input: PIN format, malformed argument value |
+
+use std::fmt;
+
+/// One documented exit status of `mynapoint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Exit {
+    /// 0: success.
+    Ok,
+    /// 2: usage error (unknown subcommand, bad or missing option).
+    Usage,
+    /// 3: no card reader, reader not found, or no PC/SC service.
+    NoReader,
+    /// 4: no card on the reader.
+    NoCard,
+    /// 5: the card is not a My Number Card.
+    NotMyNumberCard,
+    /// 6: wrong PIN (the message says how many tries are left).
+    WrongPin,
+    /// 7: the PIN is locked.
+    PinLocked,
+    /// 8: the card was removed or the tag was lost.
+    CardRemoved,
+    /// 9: the last PIN try was refused without `--confirm-last-try`.
+    LastTryRefused,
+    /// 10: any other card or transport error.
+    CardError,
+    /// 11: bad input (PIN format, malformed value).
+    BadInput,
+}
+
+impl Exit {
+    /// Every exit status, in code order.
+    pub const ALL: [Exit; 11] = [
+        Exit::Ok,
+        Exit::Usage,
+        Exit::NoReader,
+        Exit::NoCard,
+        Exit::NotMyNumberCard,
+        Exit::WrongPin,
+        Exit::PinLocked,
+        Exit::CardRemoved,
+        Exit::LastTryRefused,
+        Exit::CardError,
+        Exit::BadInput,
+    ];
+
+    /// The process exit code.
+    pub const fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Usage => 2,
+            Exit::NoReader => 3,
+            Exit::NoCard => 4,
+            Exit::NotMyNumberCard => 5,
+            Exit::WrongPin => 6,
+            Exit::PinLocked => 7,
+            Exit::CardRemoved => 8,
+            Exit::LastTryRefused => 9,
+            Exit::CardError => 10,
+            Exit::BadInput => 11,
+        }
+    }
+
+    /// A stable machine-readable name, used as `error.kind` in `--json` output
+    /// when a more specific kind is not known.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Exit::Ok => "ok",
+            Exit::Usage => "usage",
+            Exit::NoReader => "no_reader",
+            Exit::NoCard => "no_card",
+            Exit::NotMyNumberCard => "not_my_number_card",
+            Exit::WrongPin => "wrong_pin",
+            Exit::PinLocked => "pin_locked",
+            Exit::CardRemoved => "card_removed",
+            Exit::LastTryRefused => "last_try_refused",
+            Exit::CardError => "card_error",
+            Exit::BadInput => "bad_input",
+        }
+    }
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit.code())
+    }
+}
+
+impl fmt::Display for Exit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.code(), self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_distinct_and_documented() {
+        let codes: HashSet<u8> = Exit::ALL.iter().map(|e| e.code()).collect();
+        assert_eq!(codes.len(), Exit::ALL.len());
+        assert_eq!(
+            Exit::ALL.map(Exit::code),
+            [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+        );
+        let names: HashSet<&str> = Exit::ALL.iter().map(|e| e.name()).collect();
+        assert_eq!(names.len(), Exit::ALL.len());
+    }
+
+    #[test]
+    fn usage_matches_clap() {
+        // clap exits with 2 on a usage error; our code must agree.
+        assert_eq!(Exit::Usage.code(), 2);
+    }
+}

@@ -1,0 +1,176 @@
+//! [`CardTransport`] over PC/SC (pcsc-lite on Linux and macOS, WinSCard on Windows).
+
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use mynapoint_core::card::{CardTransport, ReaderCapabilities, TransportError};
+use pcsc::{Card, Context, Protocols, ShareMode};
+
+use crate::readers::{c_name, ReaderError};
+
+/// A shared connection to the card on one PC/SC reader.
+///
+/// `transceive` blocks the calling thread for the length of the exchange:
+/// fine for the desktop command, which runs one card operation at a time.
+///
+/// While connected, the transport holds a PC/SC transaction on the card, so
+/// another program using the same reader cannot slip its own commands (say, a
+/// SELECT of another application) between ours — the card's selected file and
+/// verified PINs are shared state. The transaction ends when the transport
+/// is dropped (the card is left powered, not reset).
+pub struct PcscTransport {
+    inner: Mutex<Inner>,
+    reader: String,
+    capabilities: ReaderCapabilities,
+}
+
+struct Inner {
+    card: Card,
+    buffer: Vec<u8>,
+}
+
+impl PcscTransport {
+    /// Connects (shared mode) to the card on `reader`, preferring T=1 and
+    /// falling back to whatever protocol the reader offers.
+    ///
+    /// `extended_length`: whether the caller vouches that this reader carries
+    /// extended-length APDUs. Without it the transport announces short APDUs
+    /// only, like a phone.
+    pub fn connect(
+        ctx: &Context,
+        reader: &str,
+        extended_length: bool,
+    ) -> Result<Self, ReaderError> {
+        let name = c_name(reader)?;
+        let mut card = match ctx.connect(&name, ShareMode::Shared, Protocols::T1) {
+            Err(pcsc::Error::ProtoMismatch) => {
+                ctx.connect(&name, ShareMode::Shared, Protocols::ANY)
+            }
+            other => other,
+        }
+        .map_err(|e| ReaderError::from_pcsc(e, Some(reader)))?;
+        // Keep other programs out for as long as we are connected; the
+        // transaction ends when `card` disconnects (on drop).
+        let transaction = card
+            .transaction()
+            .map_err(|e| ReaderError::from_pcsc(e, Some(reader)))?;
+        std::mem::forget(transaction);
+        Ok(Self {
+            inner: Mutex::new(Inner {
+                card,
+                buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+            }),
+            reader: reader.to_owned(),
+            capabilities: if extended_length {
+                ReaderCapabilities::EXTENDED
+            } else {
+                ReaderCapabilities::SHORT_ONLY
+            },
+        })
+    }
+
+    /// The PC/SC name of the reader.
+    pub fn reader(&self) -> &str {
+        &self.reader
+    }
+
+    /// The card's answer-to-reset, if the reader reports it.
+    pub fn atr(&self) -> Option<Vec<u8>> {
+        let inner = self.lock();
+        inner
+            .card
+            .status2_owned()
+            .ok()
+            .map(|s| s.atr().to_vec())
+            .filter(|a| !a.is_empty())
+    }
+
+    /// Sends one APDU, blocking until the answer (or an error) comes.
+    pub fn transmit(&self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let mut inner = self.lock();
+        let Inner { card, buffer } = &mut *inner;
+        card.transmit(command, buffer)
+            .map(<[u8]>::to_vec)
+            .map_err(map_transmit_error)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves nothing half-done that matters:
+        // the card handle stays valid.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl std::fmt::Debug for PcscTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PcscTransport")
+            .field("reader", &self.reader)
+            .field("capabilities", &self.capabilities)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl CardTransport for PcscTransport {
+    fn capabilities(&self) -> ReaderCapabilities {
+        self.capabilities
+    }
+
+    async fn transceive(&self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.transmit(command)
+    }
+}
+
+/// What a PC/SC error during an exchange means to the card layer.
+///
+/// A card that was pulled out, reset by someone else, lost power or stopped
+/// answering is treated like a phone losing the tag: the command may or may
+/// not have reached the card.
+pub fn map_transmit_error(error: pcsc::Error) -> TransportError {
+    use pcsc::Error as E;
+    match error {
+        E::RemovedCard
+        | E::ResetCard
+        | E::NoSmartcard
+        | E::UnpoweredCard
+        | E::UnresponsiveCard
+        | E::CommDataLost
+        | E::ReaderUnavailable => TransportError::TagLost,
+        E::Timeout | E::WaitedTooLong => TransportError::Timeout,
+        other => TransportError::Io(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn transport_is_send_and_sync() {
+        assert_send_sync::<PcscTransport>();
+    }
+
+    #[test]
+    fn card_loss_is_tag_loss() {
+        for e in [
+            pcsc::Error::RemovedCard,
+            pcsc::Error::ResetCard,
+            pcsc::Error::NoSmartcard,
+            pcsc::Error::UnpoweredCard,
+            pcsc::Error::UnresponsiveCard,
+            pcsc::Error::ReaderUnavailable,
+        ] {
+            assert_eq!(map_transmit_error(e), TransportError::TagLost, "{e:?}");
+        }
+        assert_eq!(
+            map_transmit_error(pcsc::Error::Timeout),
+            TransportError::Timeout
+        );
+        match map_transmit_error(pcsc::Error::SharingViolation) {
+            TransportError::Io(m) => assert!(!m.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The whole check, as CI runs it (`bash .ci/run`): works on a fresh Debian 12
+# machine with Rust, as root (or with sudo).
+#
+#   1. installs the system packages the tests need, only those missing:
+#      pcscd, vsmartcard-vpcd (the virtual reader), libpcsclite-dev and
+#      pkg-config (to build the pcsc crate), opensc (opensc-tool, for manual
+#      checks), openssl
+#   2. cargo fmt --all --check
+#   3. cargo clippy --workspace --all-targets -- -D warnings
+#   4. cargo test --workspace
+#
+# The tests that need a reader start and stop their own pcscd (see
+# tests/src/lib.rs, crate mynapoint-e2e); starting pcscd needs root.
+# Every step runs even if an earlier one failed; the summary lists them all.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc pkg-config openssl)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "error: need root (or sudo) to run: $*" >&2
+        return 1
+    fi
+}
+
+install_packages() {
+    local missing=() p
+    for p in "${APT_PACKAGES[@]}"; do
+        if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
+            missing+=("$p")
+        fi
+    done
+    if [ "${#missing[@]}" -eq 0 ]; then
+        echo "system packages present: ${APT_PACKAGES[*]}"
+        return 0
+    fi
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q
+    as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_rust_components() {
+    local missing=()
+    cargo fmt --version >/dev/null 2>&1 || missing+=(rustfmt)
+    cargo clippy --version >/dev/null 2>&1 || missing+=(clippy)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        log "installing Rust components ${missing[*]}"
+        rustup component add "${missing[@]}"
+    fi
+}
+
+# A pcscd that runs but lacks the vpcd reader (started by the package's init
+# script before vsmartcard-vpcd was configured) would make the reader tests
+# wait in vain: restart it so it reads /etc/reader.conf.d/vpcd. A pcscd that
+# is not running is left alone: the tests start their own.
+ensure_vpcd_loaded() {
+    local readers
+    [ -S /run/pcscd/pcscd.comm ] || return 0
+    readers=$(opensc-tool -l 2>/dev/null || true)
+    if [ -z "$readers" ] || grep -q 'Virtual PCD' <<<"$readers"; then
+        return 0 # not actually running (stale socket), or fine
+    fi
+    log "the running pcscd has no vpcd reader: restarting it"
+    if [ -d /run/systemd/system ]; then
+        as_root systemctl restart pcscd.service
+    elif [ -x /etc/init.d/pcscd ]; then
+        as_root /etc/init.d/pcscd restart
+    else
+        echo "warning: cannot restart pcscd; the reader tests will fail" >&2
+    fi
+}
+
+# Steps: each records its result and time; none stops the others.
+STEP_NAMES=()
+STEP_RESULTS=()
+FAILED=0
+
+step() {
+    local name=$1 start end rc=0
+    shift
+    log "$name: $*"
+    start=$SECONDS
+    "$@" || rc=$?
+    end=$SECONDS
+    STEP_NAMES+=("$name")
+    if [ "$rc" -eq 0 ]; then
+        STEP_RESULTS+=("ok      $((end - start))s")
+    else
+        STEP_RESULTS+=("FAILED  $((end - start))s (exit $rc)")
+        FAILED=1
+    fi
+    return 0
+}
+
+summary() {
+    local i
+    printf '\n==================== summary ====================\n'
+    for i in "${!STEP_NAMES[@]}"; do
+        printf '%-10s %s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}"
+    done
+    printf 'total      %ss\n' "$SECONDS"
+    if [ "$FAILED" -eq 0 ]; then
+        echo "ALL CHECKS PASSED"
+    else
+        echo "SOME CHECKS FAILED"
+    fi
+}
+
+step setup install_packages
+# Without the packages nothing below can build or run: stop here.
+if [ "$FAILED" -ne 0 ]; then
+    summary
+    exit 1
+fi
+step pcscd ensure_vpcd_loaded
+step rust install_rust_components
+step fmt cargo fmt --all --check
+step clippy cargo clippy --workspace --all-targets -- -D warnings
+step test cargo test --workspace
+
+summary
+exit "$FAILED"
