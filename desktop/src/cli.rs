@@ -25,6 +25,96 @@ pub struct Cli {
 pub enum Command {
     /// List the card readers and whether a card is on each.
     Readers(ReadersArgs),
+    /// Look at a My Number Card: certificate, PIN counter, PIN, signature, card-info.
+    #[command(subcommand)]
+    Card(CardCommand),
+    /// Show the whole card layer on a simulated card: no reader, no setup.
+    Demo(DemoArgs),
+}
+
+/// `mynapoint card …`
+#[derive(Debug, Subcommand)]
+pub enum CardCommand {
+    /// Certificate serial (issue number), validity, subject and issuer. Never the My Number.
+    Info(CardCommon),
+    /// Tries left of the user-authentication PIN, or locked. Spends no try.
+    PinStatus(CardCommon),
+    /// Verify the user-authentication PIN (prompted without echo, or --pin-stdin).
+    Verify(PinArgs),
+    /// Sign the SHA-256 of a file with the user-authentication key and check the signature.
+    Sign(SignArgs),
+    /// Name, address, birth date and sex, with the card-info PIN.
+    BasicInfo(PinArgs),
+    /// The card-face items (name, address, birth date, sex) with 照合番号B, for staff.
+    Face(FaceArgs),
+}
+
+impl CardCommand {
+    pub fn common(&self) -> &CardCommon {
+        match self {
+            CardCommand::Info(c) | CardCommand::PinStatus(c) => c,
+            CardCommand::Verify(a) | CardCommand::BasicInfo(a) => &a.common,
+            CardCommand::Sign(a) => &a.pin.common,
+            CardCommand::Face(a) => &a.common,
+        }
+    }
+}
+
+/// Options of every `card` subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct CardCommon {
+    #[command(flatten)]
+    pub reader: ReaderArgs,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the APDU trace to standard error (PIN bytes are always redacted).
+    #[arg(long)]
+    pub trace: bool,
+}
+
+/// Options of the subcommands that need a PIN.
+#[derive(Debug, Clone, Args)]
+pub struct PinArgs {
+    #[command(flatten)]
+    pub common: CardCommon,
+    /// Read the PIN from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub pin_stdin: bool,
+    /// Spend the very last PIN try (otherwise refused: the card would lock on a mistake).
+    #[arg(long)]
+    pub confirm_last_try: bool,
+}
+
+/// Options of `card sign`.
+#[derive(Debug, Clone, Args)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub pin: PinArgs,
+    /// The file whose SHA-256 hash the card signs.
+    #[arg(long = "in", value_name = "FILE")]
+    pub input: std::path::PathBuf,
+}
+
+/// Options of `card face`.
+#[derive(Debug, Clone, Args)]
+pub struct FaceArgs {
+    #[command(flatten)]
+    pub common: CardCommon,
+    /// Read 照合番号B (14 digits) from standard input instead of prompting.
+    #[arg(long)]
+    pub code_stdin: bool,
+    /// Spend the very last 照合番号B try.
+    #[arg(long)]
+    pub confirm_last_try: bool,
+}
+
+/// Options of `mynapoint demo`.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Keep the simulated card in this state file (default: a temporary one).
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<std::path::PathBuf>,
 }
 
 /// Options of `mynapoint readers`.
@@ -69,7 +159,9 @@ mod tests {
     #[test]
     fn parses_readers() {
         let cli = Cli::try_parse_from(["mynapoint", "readers", "--json"]).unwrap();
-        let Command::Readers(args) = cli.command;
+        let Command::Readers(args) = cli.command else {
+            panic!("not readers")
+        };
         assert!(args.json);
     }
 

@@ -2,21 +2,25 @@
 //!
 //! The binary (`src/main.rs`) only parses the command line and calls [`run`].
 
+mod card_errors;
 pub mod cli;
 pub mod commands;
 pub mod exit;
 pub mod pcsc_transport;
 pub mod readers;
+pub mod signature;
 
 use std::io::Write;
 
-use mynapoint_core::card::TransportError;
+use std::sync::Arc;
+
+use mynapoint_core::card::{CardTransport, ReaderCapabilities, TransportError};
 use serde::Serialize;
 
 use crate::cli::{Cli, Command, ReaderArgs};
 use crate::exit::Exit;
 use crate::pcsc_transport::PcscTransport;
-use crate::readers::ReaderError;
+use crate::readers::{ReaderChoice, ReaderError};
 
 /// Why a command failed: an exit status, a stable kind and one plain line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +117,36 @@ pub fn connect(args: &ReaderArgs) -> Result<PcscTransport, ReaderError> {
     PcscTransport::connect(&ctx, &reader.name, args.extended_length)
 }
 
+/// Opens the card the reader options choose: a PC/SC reader, or the
+/// simulated card of `--reader sim:PATH` (its state file keeps PIN counters).
+pub fn open_card(args: &ReaderArgs) -> Result<Arc<dyn CardTransport>, Failure> {
+    match args.choice() {
+        ReaderChoice::Sim(path) => {
+            let card = cardsim::SimCard::open(&path).map_err(|e| {
+                Failure::new(
+                    Exit::NoReader,
+                    "no_simulated_card",
+                    format!(
+                        "cannot open the simulated card {}: {e} (create one with `cardsim create --state {}`)",
+                        path.display(),
+                        path.display()
+                    ),
+                )
+            })?;
+            let caps = if args.extended_length {
+                ReaderCapabilities::EXTENDED
+            } else {
+                ReaderCapabilities::SHORT_ONLY
+            };
+            Ok(Arc::new(cardsim::SimTransport::with_capabilities(
+                card.shared(),
+                caps,
+            )))
+        }
+        _ => Ok(Arc::new(connect(args)?)),
+    }
+}
+
 /// Runs a future to completion on a single-threaded runtime (card operations
 /// are sequential; PC/SC calls block inside it, which is fine here).
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -128,6 +162,11 @@ pub fn run(cli: Cli) -> Exit {
     let mut stdout = std::io::stdout().lock();
     let (result, json) = match &cli.command {
         Command::Readers(args) => (commands::readers::run(args, &mut stdout), args.json),
+        Command::Card(command) => (
+            block_on(commands::card::run(command, &mut stdout)),
+            command.common().json,
+        ),
+        Command::Demo(args) => (block_on(commands::demo::run(args, &mut stdout)), false),
     };
     drop(stdout);
     match result {

@@ -116,14 +116,20 @@ pub enum ReaderChoice {
     /// The reader with this name: an exact match, or else the one reader whose
     /// name contains it (case-insensitively).
     Name(String),
+    /// Not a PC/SC reader: the simulated card whose state file is at this path
+    /// (`sim:PATH`).
+    Sim(std::path::PathBuf),
 }
 
 impl FromStr for ReaderChoice {
     type Err = std::convert::Infallible;
 
-    /// All digits is an index; anything else is a name.
+    /// `sim:PATH` is a simulated card; all digits is an index; anything else is a name.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
+        if let Some(path) = s.strip_prefix("sim:") {
+            return Ok(ReaderChoice::Sim(path.into()));
+        }
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(i) = s.parse() {
                 return Ok(ReaderChoice::Index(i));
@@ -139,6 +145,7 @@ impl fmt::Display for ReaderChoice {
             ReaderChoice::FirstWithCard => f.write_str("the first reader with a card"),
             ReaderChoice::Index(i) => write!(f, "{i}"),
             ReaderChoice::Name(n) => f.write_str(n),
+            ReaderChoice::Sim(p) => write!(f, "sim:{}", p.display()),
         }
     }
 }
@@ -214,6 +221,9 @@ pub fn choose<'a>(
             .get(*i)
             .ok_or_else(|| ReaderError::NotFound(i.to_string()))?,
         ReaderChoice::Name(name) => find_by_name(readers, name)?,
+        ReaderChoice::Sim(path) => {
+            return Err(ReaderError::NotFound(format!("sim:{}", path.display())))
+        }
     };
     if chosen.card_present {
         Ok(chosen)

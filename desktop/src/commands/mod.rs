@@ -1,3 +1,5 @@
 //! One module per subcommand. Each `run` returns `Ok(())` or a [`Failure`](crate::Failure).
 
+pub mod card;
+pub mod demo;
 pub mod readers;
