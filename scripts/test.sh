@@ -17,37 +17,10 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc pkg-config openssl)
+# shellcheck source=scripts/packages.sh
+. "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 
 log() { printf '\n==> %s\n' "$*"; }
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        echo "error: need root (or sudo) to run: $*" >&2
-        return 1
-    fi
-}
-
-install_packages() {
-    local missing=() p
-    for p in "${APT_PACKAGES[@]}"; do
-        if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" != "install ok installed" ]; then
-            missing+=("$p")
-        fi
-    done
-    if [ "${#missing[@]}" -eq 0 ]; then
-        echo "system packages present: ${APT_PACKAGES[*]}"
-        return 0
-    fi
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update -q
-    as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
 
 install_rust_components() {
     local missing=()
@@ -116,7 +89,7 @@ summary() {
     fi
 }
 
-step setup install_packages
+step setup install_packages "${TEST_PACKAGES[@]}"
 # Without the packages nothing below can build or run: stop here.
 if [ "$FAILED" -ne 0 ]; then
     summary
