@@ -125,7 +125,8 @@ impl CardSession {
 
 /// Selects the secret's file and asks its retry counter (no try spent).
 async fn read_status(link: &mut CardLink, kind: PinKind) -> Result<PinStatus, CardError> {
-    link.select_application(kind.aid(), "PIN").await?;
+    link.select_application(kind.aid(), kind.application_name())
+        .await?;
     link.select_file(kind.ef()).await?;
     let sw = link.query_retry_counter().await?;
     PinStatus::from_query(sw)

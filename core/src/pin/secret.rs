@@ -53,6 +53,14 @@ impl PinKind {
         }
     }
 
+    /// The name of the application holding the secret, for errors.
+    pub fn application_name(self) -> &'static str {
+        match self {
+            PinKind::UserAuth => "JPKI",
+            PinKind::CardInfo | PinKind::CardInfoCodeB => "card-info input support",
+        }
+    }
+
     /// A name for messages and logs.
     pub fn label(self) -> &'static str {
         match self {
