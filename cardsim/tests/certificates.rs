@@ -15,7 +15,13 @@ use rsa::signature::Verifier;
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
-use x509_cert::ext::pkix::{ExtendedKeyUsage, KeyUsage, KeyUsages};
+use x509_cert::ext::pkix::certpolicy::{DisplayText, UserNotice};
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
+use x509_cert::ext::pkix::{
+    AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, CertificatePolicies, CrlDistributionPoints,
+    ExtendedKeyUsage, IssuerAltName, KeyUsage, KeyUsages, SubjectKeyIdentifier,
+};
 use x509_cert::Certificate;
 
 const SHA256_WITH_RSA: &str = "1.2.840.113549.1.1.11";
@@ -81,6 +87,159 @@ fn user_auth_certificate_has_the_jpki_shape() {
     let info = CertificateInfo::parse(c.auth_certificate_der()).unwrap();
     assert_eq!(info.serial.to_hex(), "01020304");
     assert!(info.is_valid_at(SystemTime::now()));
+}
+
+const AKI: &str = "2.5.29.35";
+const SKI: &str = "2.5.29.14";
+const KEY_USAGE: &str = "2.5.29.15";
+const CERT_POLICIES: &str = "2.5.29.32";
+const ISSUER_ALT_NAME: &str = "2.5.29.18";
+const EKU: &str = "2.5.29.37";
+const CRL_DPS: &str = "2.5.29.31";
+const AIA: &str = "1.3.6.1.5.5.7.1.1";
+const ID_QT_CPS: &str = "1.3.6.1.5.5.7.2.1";
+const ID_QT_UNOTICE: &str = "1.3.6.1.5.5.7.2.2";
+const ID_AD_OCSP: &str = "1.3.6.1.5.5.7.48.1";
+const JPKI_POLICY_ARC: &str = "1.2.392.200149.8.5.1.";
+
+/// The extension `oid` of `cert`, decoded; panics unless it is present
+/// exactly once with the given criticality.
+fn decoded<'a, T: Decode<'a>>(cert: &'a Certificate, oid: &str, critical: bool) -> T {
+    let exts = cert.tbs_certificate.extensions.as_deref().unwrap_or(&[]);
+    let found: Vec<_> = exts
+        .iter()
+        .filter(|e| e.extn_id.to_string() == oid)
+        .collect();
+    assert_eq!(found.len(), 1, "extension {oid} present once");
+    assert_eq!(found[0].critical, critical, "criticality of {oid}");
+    T::from_der(found[0].extn_value.as_bytes()).unwrap_or_else(|e| panic!("{oid}: {e}"))
+}
+
+fn uri(name: &GeneralName) -> &str {
+    match name {
+        GeneralName::UniformResourceIdentifier(u) => u.as_str(),
+        other => panic!("not a URI: {other:?}"),
+    }
+}
+
+/// The extensions shared by both end-entity certificates; returns the
+/// policy OID.
+fn assert_jpki_end_entity_extensions(cert: &Certificate, ca: &Certificate) -> String {
+    let issuer = cert.tbs_certificate.issuer.to_string();
+
+    let aki: AuthorityKeyIdentifier = decoded(cert, AKI, false);
+    let ca_ski: SubjectKeyIdentifier = decoded(ca, SKI, false);
+    assert_eq!(aki.key_identifier, Some(ca_ski.0));
+    let ski: SubjectKeyIdentifier = decoded(cert, SKI, false);
+    assert_eq!(ski.0.as_bytes().len(), 20);
+
+    let policies: CertificatePolicies = decoded(cert, CERT_POLICIES, true);
+    assert_eq!(policies.0.len(), 1);
+    let policy = &policies.0[0];
+    let oid = policy.policy_identifier.to_string();
+    assert!(oid.starts_with(JPKI_POLICY_ARC), "{oid}");
+    let qualifiers = policy.policy_qualifiers.as_ref().expect("CPS qualifier");
+    assert_eq!(qualifiers.len(), 2, "CPS pointer and user notice");
+    assert_eq!(qualifiers[0].policy_qualifier_id.to_string(), ID_QT_CPS);
+    assert_eq!(qualifiers[1].policy_qualifier_id.to_string(), ID_QT_UNOTICE);
+    let notice = qualifiers[1]
+        .qualifier
+        .as_ref()
+        .unwrap()
+        .decode_as::<UserNotice>()
+        .unwrap();
+    let Some(DisplayText::Utf8String(notice)) = notice.explicit_text else {
+        panic!("explicit text")
+    };
+    assert!(notice.contains("JPKI-TEST"), "{notice}");
+    let cps = qualifiers[0]
+        .qualifier
+        .as_ref()
+        .unwrap()
+        .decode_as::<der::asn1::Ia5String>()
+        .unwrap();
+    assert!(cps.as_str().starts_with("http://"), "{cps}");
+    assert!(cps.as_str().contains("jpki-test.invalid"), "a test host");
+
+    let alt: IssuerAltName = decoded(cert, ISSUER_ALT_NAME, false);
+    let [GeneralName::DirectoryName(alt)] = alt.0.as_slice() else {
+        panic!("IssuerAltName is one directoryName: {alt:?}");
+    };
+    let alt = alt.to_string();
+    assert!(
+        alt.contains(",O=公的個人認証サービス") && alt.ends_with(",C=JP"),
+        "{alt}"
+    );
+
+    let dps: CrlDistributionPoints = decoded(cert, CRL_DPS, false);
+    let [DistributionPoint {
+        distribution_point: Some(DistributionPointName::FullName(names)),
+        reasons: None,
+        crl_issuer: None,
+    }] = dps.0.as_slice()
+    else {
+        panic!("one full-name distribution point: {dps:?}");
+    };
+    let [GeneralName::DirectoryName(dp)] = names.as_slice() else {
+        panic!("the distribution point is a directoryName: {names:?}");
+    };
+    let dp = dp.to_string();
+    assert!(
+        dp.ends_with(&format!(",OU=CRL Distribution Points,{issuer}")),
+        "the CRL partition is named under the issuer: {dp}"
+    );
+    assert!(dp.starts_with("CN="), "{dp}");
+
+    let aia: AuthorityInfoAccessSyntax = decoded(cert, AIA, false);
+    assert_eq!(aia.0.len(), 1);
+    assert_eq!(aia.0[0].access_method.to_string(), ID_AD_OCSP);
+    let ocsp = uri(&aia.0[0].access_location);
+    assert!(
+        ocsp.starts_with("http://") && ocsp.ends_with(".jpki-test.invalid"),
+        "{ocsp}"
+    );
+    oid
+}
+
+#[test]
+fn user_auth_certificate_has_the_size_and_extensions_of_a_real_one() {
+    let c = card();
+    let der = c.auth_certificate_der();
+    assert!(
+        (1_450..=1_800).contains(&der.len()),
+        "a real user-authentication certificate is about 1.6 KB, this one {} bytes",
+        der.len()
+    );
+    // At 256 bytes a READ BINARY, as many reads as for a real card.
+    assert_eq!(der.len().div_ceil(256), 7, "{} bytes", der.len());
+    let cert = Certificate::from_der(der).unwrap();
+    let ca = Certificate::from_der(c.ca_certificate_der()).unwrap();
+    let policy = assert_jpki_end_entity_extensions(&cert, &ca);
+    assert_eq!(policy, cardsim::issue::USER_AUTH_POLICY.to_string());
+    let ku: KeyUsage = decoded(&cert, KEY_USAGE, true);
+    assert_eq!(ku, KeyUsage(KeyUsages::DigitalSignature.into()));
+    let eku: ExtendedKeyUsage = decoded(&cert, EKU, false);
+    assert_eq!(eku.0, vec![cardsim::issue::ID_KP_CLIENT_AUTH]);
+    let exts = cert.tbs_certificate.extensions.as_ref().unwrap();
+    assert_eq!(exts.len(), 8, "nothing else");
+}
+
+#[test]
+fn signature_certificate_has_the_extensions_of_a_real_one() {
+    let c = card();
+    let cert = Certificate::from_der(c.sign_certificate_der()).unwrap();
+    let ca = Certificate::from_der(c.ca_certificate_der()).unwrap();
+    let policy = assert_jpki_end_entity_extensions(&cert, &ca);
+    assert_eq!(policy, cardsim::issue::SIGNATURE_POLICY.to_string());
+    assert_ne!(policy, cardsim::issue::USER_AUTH_POLICY.to_string());
+    let ku: KeyUsage = decoded(&cert, KEY_USAGE, true);
+    assert_eq!(
+        ku.0,
+        KeyUsages::DigitalSignature | KeyUsages::NonRepudiation
+    );
+    let exts = cert.tbs_certificate.extensions.as_ref().unwrap();
+    assert_eq!(exts.len(), 7, "no EKU");
+    assert!(c.sign_certificate_der().len() > 1_450);
 }
 
 #[test]
