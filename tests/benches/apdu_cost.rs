@@ -21,13 +21,18 @@ const PIN: &str = "1234";
 fn main() {
     let state = CardSpec::new().auth_pin(PIN).build().expect("card");
     let cert_len = state_cert_len(&state);
-    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
     println!("APDU cost per operation (user-auth certificate of {cert_len} bytes)");
     println!(
         "{:<34} {:<9} {:>6} {:>6} {:>9} {:>9} {:>9} {:>9}  {:>7}",
         "operation", "reader", "ours", "base", "sent", "base", "recv", "base", "APDUs"
     );
-    for (reader, caps) in [("phone", ReaderCapabilities::SHORT_ONLY), ("extended", ReaderCapabilities::EXTENDED)] {
+    for (reader, caps) in [
+        ("phone", ReaderCapabilities::SHORT_ONLY),
+        ("extended", ReaderCapabilities::EXTENDED),
+    ] {
         let fresh = || SimCard::from_state(state.clone()).expect("card").shared();
         let ours_cert = rt.block_on(ours_read_certificate(fresh(), caps));
         let base_cert = rt.block_on(baseline(fresh(), caps, false));
@@ -44,8 +49,18 @@ fn main() {
             bytes_sent: ours_sign.bytes_sent - ours_cert.bytes_sent,
             bytes_received: ours_sign.bytes_received - ours_cert.bytes_received,
         };
-        row("verify PIN + sign (after read)", reader, ours_only_sign, base_only_sign);
-        row("read certificate + verify + sign", reader, ours_sign, base_sign);
+        row(
+            "verify PIN + sign (after read)",
+            reader,
+            ours_only_sign,
+            base_only_sign,
+        );
+        row(
+            "read certificate + verify + sign",
+            reader,
+            ours_sign,
+            base_sign,
+        );
     }
     println!("ratio = ours / baseline APDUs; ours includes the retry-counter query before VERIFY.");
 }
@@ -84,7 +99,9 @@ async fn ours_verify_sign(card: SharedCard, caps: ReaderCapabilities) -> TraceTo
     let mut tap = session.tap(transport(card, caps)).await.expect("tap");
     tap.certificate().await.expect("certificate");
     tap.enter_pin(Pin::user_auth(PIN).expect("pin"));
-    tap.verify(PinKind::UserAuth, LastTry::Refuse).await.expect("verify");
+    tap.verify(PinKind::UserAuth, LastTry::Refuse)
+        .await
+        .expect("verify");
     tap.sign(&[0x5A; 32]).await.expect("sign");
     tap.link().trace().totals()
 }
@@ -94,26 +111,38 @@ async fn ours_verify_sign(card: SharedCard, caps: ReaderCapabilities) -> TraceTo
 async fn baseline(card: SharedCard, caps: ReaderCapabilities, then_sign: bool) -> TraceTotals {
     let mut link = CardLink::new(transport(card, caps));
     let select_ap = Command::new(0x00, ins::SELECT, 0x04, 0x0C).with_data(files::JPKI_AID.to_vec());
-    let select_ef = |ef: u16| Command::new(0x00, ins::SELECT, 0x02, 0x0C).with_data(ef.to_be_bytes().to_vec());
+    let select_ef =
+        |ef: u16| Command::new(0x00, ins::SELECT, 0x02, 0x0C).with_data(ef.to_be_bytes().to_vec());
     let read = |offset: usize, le: usize| {
         Command::new(0x00, ins::READ_BINARY, (offset >> 8) as u8, offset as u8).with_le(le)
     };
     link.exchange(&select_ap).await.expect("select");
-    link.exchange(&select_ef(files::jpki::AUTH_CERT)).await.expect("select");
+    link.exchange(&select_ef(files::jpki::AUTH_CERT))
+        .await
+        .expect("select");
     let header = link.exchange(&read(0, 4)).await.expect("read").data;
     let total = tlv::read_header(&header).expect("header").total_len();
     let step = link.max_read();
     let mut offset = 4;
     while offset < total {
         let want = (total - offset).min(step);
-        offset += link.exchange(&read(offset, want)).await.expect("read").data.len();
+        offset += link
+            .exchange(&read(offset, want))
+            .await
+            .expect("read")
+            .data
+            .len();
     }
     if then_sign {
         link.exchange(&select_ap).await.expect("select");
-        link.exchange(&select_ef(files::jpki::AUTH_PIN)).await.expect("select");
+        link.exchange(&select_ef(files::jpki::AUTH_PIN))
+            .await
+            .expect("select");
         let verify = Command::new(0x00, ins::VERIFY, 0x00, 0x80).with_data(PIN.as_bytes().to_vec());
         assert!(link.exchange(&verify).await.expect("verify").sw.is_ok());
-        link.exchange(&select_ef(files::jpki::AUTH_KEY)).await.expect("select");
+        link.exchange(&select_ef(files::jpki::AUTH_KEY))
+            .await
+            .expect("select");
         let sign = Command::new(0x80, ins::COMPUTE_DIGITAL_SIGNATURE, 0x00, 0x80)
             .with_data(mynapoint_core::card::sha256_digest_info(&[0x5A; 32]).to_vec())
             .with_le(256);
