@@ -5,3 +5,8 @@
 
 pub mod card;
 pub mod pin;
+pub mod platform;
+pub mod resident;
+pub mod secret;
+
+pub use secret::Secret;

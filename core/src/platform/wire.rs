@@ -1,0 +1,52 @@
+//! Encodings the contract uses inside JSON: base64 byte strings and the
+//! error envelope.
+
+use serde::Deserialize;
+
+/// Standard base64 for `Vec<u8>` fields.
+pub(crate) mod b64 {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD
+            .decode(text.trim())
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Standard base64 of exactly 32 bytes (a SHA-256 digest).
+pub(crate) mod b64_digest {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        super::b64::serialize(bytes, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let bytes = super::b64::deserialize(d)?;
+        <[u8; 32]>::try_from(bytes.as_slice())
+            .map_err(|_| serde::de::Error::custom("a digest has 32 bytes"))
+    }
+}
+
+/// `{"error": {"code", "message", "field"}}`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ErrorBody {
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub field: Option<String>,
+}

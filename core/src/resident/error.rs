@@ -1,0 +1,270 @@
+//! What a resident step can answer instead of going on. Every variant is
+//! data a shell translates; `code()` is stable.
+
+use crate::card::{CardError, TransportError};
+use crate::pin::{PinError, PinFormatError};
+use crate::platform::{ErrorCode, PlatformError};
+
+use super::fields::FieldError;
+use super::step::{EndReason, Step};
+
+/// Why the certificate was refused at login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CertificateRefusal {
+    Untrusted,
+    Expired,
+    NotYetValid,
+    Revoked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResidentError {
+    /// Another card was tapped: the session ended and everything entered was
+    /// wiped. The new card needs a new session.
+    #[error("another card was tapped: the session ended")]
+    CardChanged,
+    /// Nothing happened for too long: the session ended and was wiped.
+    #[error("the session timed out")]
+    IdleTimeout,
+    /// The session ended earlier (see the reason); start a new one.
+    #[error("the session has ended ({})", reason.code())]
+    SessionEnded { reason: EndReason },
+    /// This action does not belong to the current step.
+    #[error("not possible at step {step:?}")]
+    WrongStep { step: Step },
+
+    #[error("PIN format: {0}")]
+    PinFormat(PinFormatError),
+    /// The card layer's PIN answer (wrong PIN with tries left, last try
+    /// needs confirmation, locked, lost while checked, no PIN entered).
+    #[error(transparent)]
+    Pin(PinError),
+    /// The card could not be read (lost tag, not a My Number Card, …).
+    #[error(transparent)]
+    Card(CardError),
+
+    /// A typed field breaks its rule; nothing was sent.
+    #[error("invalid field {0}")]
+    Invalid(FieldError),
+
+    #[error("the platform refused the certificate: {0:?}")]
+    CertificateRefused(CertificateRefusal),
+    /// The platform did not accept the card's signature.
+    #[error("the platform did not accept the card's signature")]
+    SignatureRefused,
+    /// The platform session ended (login again: a new resident session).
+    #[error("the platform session is no longer valid")]
+    PlatformSessionExpired,
+    /// The platform answered about another card or other content than this session's.
+    #[error("the platform's answer does not match this session")]
+    PlatformMismatch,
+
+    /// All 3 candidates were given; the 3rd is the one registered.
+    #[error("no more My Key ID candidates")]
+    NoMoreCandidates,
+    /// The id was not offered in this session.
+    #[error("that My Key ID was not offered")]
+    CandidateNotOffered,
+    /// 3 own choices were taken: continue with auto-generation.
+    #[error("own choice exhausted: continue with auto-generation")]
+    OwnChoiceExhausted,
+    /// The chosen id was taken meanwhile: choose again.
+    #[error("the My Key ID was taken meanwhile")]
+    MyKeyIdTaken,
+    #[error("this person already has a My Key ID")]
+    MyKeyIdAlreadyIssued,
+    #[error("this person's My Key ID was revoked")]
+    MyKeyIdRevoked,
+    #[error("a My Key ID is required first")]
+    MyKeyIdRequired,
+
+    #[error("unknown payment service")]
+    ServiceUnknown,
+    /// The terms changed (or another version was accepted): read them again.
+    #[error("the terms version does not match")]
+    TermsVersionMismatch,
+    /// An application for another choice exists; it cannot be changed.
+    #[error("already applied")]
+    AlreadyApplied,
+    #[error("no application yet")]
+    NotApplied,
+
+    /// The platform could not be reached; safe to try again.
+    #[error("the platform could not be reached")]
+    Network,
+    #[error("the platform did not answer in time")]
+    Timeout,
+    /// Any other platform answer (its contract code kept).
+    #[error("the platform answered {status} {}", code.as_str())]
+    Platform { status: u16, code: ErrorCode },
+    #[error("the platform's answer could not be read")]
+    PlatformDecode,
+}
+
+impl ResidentError {
+    /// A stable snake_case code for shells and logs.
+    pub fn code(&self) -> &'static str {
+        use ResidentError::*;
+        match self {
+            CardChanged => "card_changed",
+            IdleTimeout => "idle_timeout",
+            SessionEnded { .. } => "session_ended",
+            WrongStep { .. } => "wrong_step",
+            PinFormat(_) => "pin_format",
+            Pin(e) => match e {
+                PinError::NoPinEntered(_) => "pin_not_entered",
+                PinError::WrongPin { .. } => "pin_wrong",
+                PinError::LastTryNeedsConfirmation(_) => "pin_last_try_needs_confirmation",
+                PinError::Locked { .. } => "pin_locked",
+                PinError::MaybeCounted { .. } => "pin_maybe_counted",
+                PinError::Card(c) => card_code(c),
+            },
+            Card(c) => card_code(c),
+            Invalid(_) => "invalid_field",
+            CertificateRefused(r) => match r {
+                CertificateRefusal::Untrusted => "certificate_untrusted",
+                CertificateRefusal::Expired => "certificate_expired",
+                CertificateRefusal::NotYetValid => "certificate_not_yet_valid",
+                CertificateRefusal::Revoked => "certificate_revoked",
+            },
+            SignatureRefused => "signature_invalid",
+            PlatformSessionExpired => "platform_session_expired",
+            PlatformMismatch => "platform_mismatch",
+            NoMoreCandidates => "no_more_candidates",
+            CandidateNotOffered => "candidate_not_offered",
+            OwnChoiceExhausted => "own_choice_exhausted",
+            MyKeyIdTaken => "my_key_id_taken",
+            MyKeyIdAlreadyIssued => "my_key_id_already_issued",
+            MyKeyIdRevoked => "my_key_id_revoked",
+            MyKeyIdRequired => "my_key_id_required",
+            ServiceUnknown => "service_unknown",
+            TermsVersionMismatch => "terms_version_mismatch",
+            AlreadyApplied => "already_applied",
+            NotApplied => "not_applied",
+            Network => "network",
+            Timeout => "timeout",
+            Platform { .. } => "platform_error",
+            PlatformDecode => "platform_decode",
+        }
+    }
+
+    /// Whether the resident session is over (a new one is needed).
+    pub fn ends_session(&self) -> bool {
+        matches!(
+            self,
+            ResidentError::CardChanged
+                | ResidentError::IdleTimeout
+                | ResidentError::SessionEnded { .. }
+        )
+    }
+}
+
+fn card_code(e: &CardError) -> &'static str {
+    match e {
+        CardError::Transport(TransportError::TagLost) => "card_lost",
+        CardError::Transport(TransportError::Timeout) => "card_timeout",
+        CardError::Transport(TransportError::Io(_)) => "card_reader_error",
+        CardError::NotMyNumberCard(_) => "not_my_number_card",
+        _ => "card_error",
+    }
+}
+
+impl From<PinError> for ResidentError {
+    fn from(e: PinError) -> Self {
+        ResidentError::Pin(e)
+    }
+}
+
+impl From<CardError> for ResidentError {
+    fn from(e: CardError) -> Self {
+        ResidentError::Card(e)
+    }
+}
+
+impl From<FieldError> for ResidentError {
+    fn from(e: FieldError) -> Self {
+        ResidentError::Invalid(e)
+    }
+}
+
+impl From<PinFormatError> for ResidentError {
+    fn from(e: PinFormatError) -> Self {
+        ResidentError::PinFormat(e)
+    }
+}
+
+/// The generic mapping of platform errors; steps map their field codes first.
+impl From<PlatformError> for ResidentError {
+    fn from(e: PlatformError) -> Self {
+        use ErrorCode as C;
+        match e {
+            PlatformError::Network(_) => ResidentError::Network,
+            PlatformError::Timeout => ResidentError::Timeout,
+            PlatformError::Decode(_) => ResidentError::PlatformDecode,
+            PlatformError::Http { status, code, .. } => match code {
+                C::CertificateUntrusted => {
+                    ResidentError::CertificateRefused(CertificateRefusal::Untrusted)
+                }
+                C::CertificateExpired => {
+                    ResidentError::CertificateRefused(CertificateRefusal::Expired)
+                }
+                C::CertificateNotYetValid => {
+                    ResidentError::CertificateRefused(CertificateRefusal::NotYetValid)
+                }
+                C::CertificateRevoked => {
+                    ResidentError::CertificateRefused(CertificateRefusal::Revoked)
+                }
+                C::SignatureInvalid => ResidentError::SignatureRefused,
+                C::NoMoreCandidates => ResidentError::NoMoreCandidates,
+                C::OwnChoiceExhausted => ResidentError::OwnChoiceExhausted,
+                C::MyKeyIdTaken => ResidentError::MyKeyIdTaken,
+                C::MyKeyIdAlreadyIssued => ResidentError::MyKeyIdAlreadyIssued,
+                C::MyKeyIdRevoked => ResidentError::MyKeyIdRevoked,
+                C::MyKeyIdRequired => ResidentError::MyKeyIdRequired,
+                C::ServiceUnknown => ResidentError::ServiceUnknown,
+                C::TermsVersionMismatch => ResidentError::TermsVersionMismatch,
+                C::AlreadyApplied => ResidentError::AlreadyApplied,
+                C::NotApplied => ResidentError::NotApplied,
+                _ if status == 401 => ResidentError::PlatformSessionExpired,
+                code => ResidentError::Platform { status, code },
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pin::PinKind;
+
+    #[test]
+    fn codes_are_stable() {
+        assert_eq!(ResidentError::CardChanged.code(), "card_changed");
+        assert_eq!(
+            ResidentError::Pin(PinError::MaybeCounted {
+                kind: PinKind::UserAuth,
+                tries_before: 3
+            })
+            .code(),
+            "pin_maybe_counted"
+        );
+        let e: ResidentError = PlatformError::Http {
+            status: 401,
+            code: ErrorCode::Other("session_expired".into()),
+            message: String::new(),
+            field: None,
+        }
+        .into();
+        assert_eq!(e, ResidentError::PlatformSessionExpired);
+        let e: ResidentError = PlatformError::Http {
+            status: 409,
+            code: ErrorCode::AlreadyApplied,
+            message: String::new(),
+            field: None,
+        }
+        .into();
+        assert_eq!(e.code(), "already_applied");
+        assert!(ResidentError::IdleTimeout.ends_session());
+        assert!(!ResidentError::Network.ends_session());
+    }
+}

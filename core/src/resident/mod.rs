@@ -1,0 +1,24 @@
+//! The resident flow: read the card, PIN, card login, get (or recover) a My
+//! Key ID, pick ONE payment service, accept its terms, enter the payment
+//! details, review, PIN again and the card's signature, submit, status.
+//!
+//! A shell drives a [`ResidentSession`] step by step: it shows
+//! [`ResidentSession::step`], calls the step's method, and translates the
+//! typed results and [`ResidentError`]s (each with a stable `code()`).
+//! Nothing here knows uniffi; the types are plain owned data, `Send + Sync`.
+
+mod clock;
+mod error;
+mod fields;
+mod payment;
+mod registration;
+mod session;
+mod step;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{CertificateRefusal, ResidentError};
+pub use fields::{Field, FieldError, FieldProblem};
+pub use payment::{PaymentForm, Review};
+pub use registration::{check_my_key_id, RegistrationForm};
+pub use session::{CardSummary, HeldData, LoginOutcome, PinCheck, ResidentConfig, ResidentSession};
+pub use step::{EndReason, PinPurpose, Step};

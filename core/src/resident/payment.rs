@@ -1,0 +1,178 @@
+//! The payment details of an application, checked against the chosen
+//! service's rules before anything is sent, and the review screen's data.
+
+use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use super::fields::{check_text, Field, FieldError, FieldProblem};
+use crate::platform::{ApplicationContent, Charset, Service, ServiceKind};
+use crate::secret::Secret;
+
+/// The payment screen. Wiped when dropped; `Debug` shows no text.
+#[derive(Clone, Default, Zeroize, ZeroizeOnDrop)]
+pub struct PaymentForm {
+    /// 決済サービスID.
+    pub payment_id: String,
+    /// セキュリティコード, one per entry of the service's `security_codes`.
+    pub security_codes: Vec<String>,
+    /// Last 4 digits of a phone number; optional (`None` or empty).
+    pub phone_last4: Option<String>,
+}
+
+impl fmt::Debug for PaymentForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaymentForm")
+            .field("security_codes", &self.security_codes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PaymentForm {
+    /// The first problem against `service`'s rules, in screen order.
+    pub fn validate(&self, service: &Service) -> Result<(), FieldError> {
+        let rule = &service.payment_id;
+        check_text(&self.payment_id, rule.charset, rule.min_len, rule.max_len)
+            .map_err(|p| FieldError::new(Field::PaymentId, p))?;
+        let expected = service.security_codes.len() as u32;
+        let got = self.security_codes.len() as u32;
+        if got != expected {
+            return Err(FieldError::new(
+                Field::SecurityCode {
+                    index: got.min(expected),
+                },
+                FieldProblem::WrongCount { expected, got },
+            ));
+        }
+        for (i, (code, rule)) in self
+            .security_codes
+            .iter()
+            .zip(&service.security_codes)
+            .enumerate()
+        {
+            check_text(code, rule.charset, rule.len, rule.len)
+                .map_err(|p| FieldError::new(Field::SecurityCode { index: i as u32 }, p))?;
+        }
+        if let Some(phone) = self.phone_last4() {
+            check_text(phone, Charset::Digits, 4, 4)
+                .map_err(|p| FieldError::new(Field::PhoneLast4, p))?;
+        }
+        Ok(())
+    }
+
+    pub fn phone_last4(&self) -> Option<&str> {
+        self.phone_last4.as_deref().filter(|p| !p.is_empty())
+    }
+
+    /// The application content for `service` (after `validate`).
+    pub(crate) fn content(&self, service: &Service) -> ApplicationContent {
+        ApplicationContent {
+            service_id: service.service_id.clone(),
+            terms_version: service.terms_version.clone(),
+            payment_id: Secret::new(self.payment_id.as_str()),
+            security_codes: self
+                .security_codes
+                .iter()
+                .map(|c| Secret::new(c.as_str()))
+                .collect(),
+            phone_last4: self.phone_last4().map(Secret::new),
+        }
+    }
+}
+
+/// The final check before the card signs: what will be applied for.
+/// Shows no security code, and the payment ID only masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub service_id: String,
+    pub service_name: String,
+    pub service_kind: ServiceKind,
+    pub terms_version: String,
+    /// The label the service gives its payment ID (e.g. カード番号).
+    pub payment_id_label: String,
+    /// As the platform masked it (the form it will show on the application).
+    pub payment_id_masked: String,
+    pub phone_last4: Option<String>,
+    pub security_codes_entered: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::{PaymentIdRule, SecurityCodeRule};
+
+    fn credit() -> Service {
+        Service {
+            service_id: "card".into(),
+            name: "Card".into(),
+            name_kana: "カード".into(),
+            name_latin: "Card".into(),
+            kind: ServiceKind::Credit,
+            terms: "…".into(),
+            terms_version: "v1".into(),
+            payment_id: PaymentIdRule {
+                label: "カード番号".into(),
+                min_len: 16,
+                max_len: 16,
+                charset: Charset::Digits,
+            },
+            security_codes: vec![
+                SecurityCodeRule {
+                    label: "A".into(),
+                    len: 3,
+                    charset: Charset::Digits,
+                },
+                SecurityCodeRule {
+                    label: "B".into(),
+                    len: 4,
+                    charset: Charset::AlnumUpper,
+                },
+            ],
+        }
+    }
+
+    fn form() -> PaymentForm {
+        PaymentForm {
+            payment_id: "1234567890123456".into(),
+            security_codes: vec!["123".into(), "AB12".into()],
+            phone_last4: Some("5678".into()),
+        }
+    }
+
+    #[test]
+    fn per_field_errors() {
+        let s = credit();
+        form().validate(&s).unwrap();
+        let mut f = form();
+        f.security_codes[1] = "ab12".into();
+        assert_eq!(
+            f.validate(&s).unwrap_err(),
+            FieldError::new(
+                Field::SecurityCode { index: 1 },
+                FieldProblem::LowerCase { position: 1 }
+            )
+        );
+        let mut f = form();
+        f.security_codes.pop();
+        assert_eq!(
+            f.validate(&s).unwrap_err().problem,
+            FieldProblem::WrongCount {
+                expected: 2,
+                got: 1
+            }
+        );
+        let mut f = form();
+        f.phone_last4 = Some(String::new());
+        f.validate(&s).unwrap();
+        let c = f.content(&s);
+        assert_eq!(c.phone_last4, None);
+        assert_eq!(c.security_codes[1].expose(), "AB12");
+    }
+
+    #[test]
+    fn debug_hides_the_details() {
+        let shown = format!("{:?}", form());
+        assert!(!shown.contains("1234567890"));
+        assert!(!shown.contains("AB12"));
+    }
+}

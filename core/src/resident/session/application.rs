@@ -1,0 +1,251 @@
+//! The application: one payment service, its terms, the payment details
+//! (checked against the service's rules before sending), the review, the
+//! card's signature over the platform's digest, the submission (one
+//! Idempotency-Key for all its repeats) and the status.
+
+use std::sync::Arc;
+
+use super::{Prepared, ResidentSession, Submission};
+use crate::card::CardTransport;
+use crate::pin::{LastTry, PinError, PinKind};
+use crate::platform::{
+    Application, ApplicationRequest, ErrorCode, IdempotencyKey, PlatformError, Service,
+    ServiceSummary,
+};
+use crate::resident::error::ResidentError;
+use crate::resident::fields::{Field, FieldError, FieldProblem};
+use crate::resident::payment::{PaymentForm, Review};
+use crate::resident::step::{PinPurpose, Step};
+
+/// Steps where the service may still be (re)chosen: until the card signs.
+fn service_open(step: Step) -> bool {
+    matches!(
+        step,
+        Step::ChooseService | Step::AcceptTerms | Step::EnterPayment | Step::Review
+    )
+}
+
+const SIGN_STEP: Step = Step::EnterPin {
+    purpose: PinPurpose::SignApplication,
+};
+
+/// The field a `*_format` refusal names.
+fn refused_field(code: &ErrorCode, field: Option<&str>) -> Option<Field> {
+    match code {
+        ErrorCode::PaymentIdFormat => Some(Field::PaymentId),
+        ErrorCode::PhoneLast4Format => Some(Field::PhoneLast4),
+        ErrorCode::SecurityCodeFormat => {
+            let index = field
+                .and_then(|f| f.rsplit(['[', '.']).next())
+                .and_then(|i| i.trim_end_matches(']').parse().ok())
+                .unwrap_or(0);
+            Some(Field::SecurityCode { index })
+        }
+        _ => None,
+    }
+}
+
+impl ResidentSession {
+    /// Searches the catalogue (Japanese, kana or Latin name).
+    pub async fn search_services(
+        &mut self,
+        keyword: &str,
+    ) -> Result<Vec<ServiceSummary>, ResidentError> {
+        self.begin(service_open)?;
+        Ok(self
+            .platform
+            .search_services(self.held.token.as_ref(), keyword)
+            .await?)
+    }
+
+    /// Picks the ONE service to apply with; its terms come next. Picking
+    /// another drops the accepted terms and any payment details.
+    pub async fn choose_service(&mut self, service_id: &str) -> Result<Service, ResidentError> {
+        self.begin(service_open)?;
+        let service = self
+            .platform
+            .service(self.held.token.as_ref(), service_id)
+            .await?;
+        self.held.service = Some(service.clone());
+        self.held.terms_accepted = false;
+        self.held.prepared = None;
+        self.held.review = None;
+        self.step = Step::AcceptTerms;
+        Ok(service)
+    }
+
+    /// Accepts the terms the resident read (their version must be the
+    /// chosen service's current one).
+    pub fn accept_terms(&mut self, terms_version: &str) -> Result<(), ResidentError> {
+        self.begin(|s| s == Step::AcceptTerms)?;
+        let Some(service) = &self.held.service else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        if service.terms_version != terms_version {
+            return Err(ResidentError::TermsVersionMismatch);
+        }
+        self.held.terms_accepted = true;
+        self.step = Step::EnterPayment;
+        Ok(())
+    }
+
+    /// Checks the payment details against the service's rules (nothing is
+    /// sent when a field is wrong), then asks the platform for the digest
+    /// to sign. Returns the review screen's data. The form is wiped.
+    pub async fn enter_payment(&mut self, form: PaymentForm) -> Result<Review, ResidentError> {
+        self.begin(|s| matches!(s, Step::EnterPayment | Step::Review) || s == SIGN_STEP)?;
+        let (Some(service), true) = (&self.held.service, self.held.terms_accepted) else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        form.validate(service)?;
+        let content = form.content(service);
+        let phone_last4 = form.phone_last4().map(str::to_owned);
+        drop(form);
+        self.held.prepared = None;
+        self.held.review = None;
+        self.step = Step::EnterPayment;
+
+        let answer = self.platform.content_to_sign(self.token()?, &content).await;
+        let signed = match answer {
+            Ok(answer) => answer,
+            Err(PlatformError::Http { code, field, .. })
+                if refused_field(&code, field.as_deref()).is_some() =>
+            {
+                let field = refused_field(&code, field.as_deref()).unwrap_or(Field::PaymentId);
+                return Err(FieldError::new(field, FieldProblem::RejectedByPlatform).into());
+            }
+            Err(e) => {
+                let e = ResidentError::from(e);
+                match e {
+                    ResidentError::TermsVersionMismatch => {
+                        self.held.terms_accepted = false;
+                        self.step = Step::AcceptTerms;
+                    }
+                    ResidentError::ServiceUnknown => {
+                        self.held.service = None;
+                        self.step = Step::ChooseService;
+                    }
+                    _ => {}
+                }
+                return Err(e);
+            }
+        };
+        let Some(service) = &self.held.service else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        if signed.summary.service_name != service.name {
+            return Err(ResidentError::PlatformMismatch);
+        }
+        let review = Review {
+            service_id: service.service_id.clone(),
+            service_name: service.name.clone(),
+            service_kind: service.kind,
+            terms_version: service.terms_version.clone(),
+            payment_id_label: service.payment_id.label.clone(),
+            payment_id_masked: signed.summary.payment_id_masked,
+            phone_last4,
+            security_codes_entered: content.security_codes.len() as u32,
+        };
+        self.held.prepared = Some(Prepared {
+            content,
+            digest: signed.digest,
+        });
+        self.held.review = Some(review.clone());
+        self.step = Step::Review;
+        Ok(review)
+    }
+
+    /// The resident checked the review: the PIN is asked for the signature.
+    pub fn confirm_review(&mut self) -> Result<(), ResidentError> {
+        self.begin(|s| s == Step::Review)?;
+        self.step = SIGN_STEP;
+        Ok(())
+    }
+
+    /// One explicit user action: the card (the bound one, checked first)
+    /// verifies the PIN and signs the platform's digest, then the
+    /// application is submitted with a fresh Idempotency-Key that every
+    /// repeat of this submission reuses.
+    pub async fn sign_and_submit(
+        &mut self,
+        transport: Arc<dyn CardTransport>,
+        last_try: LastTry,
+    ) -> Result<Application, ResidentError> {
+        self.begin(|s| s == SIGN_STEP)?;
+        if !self.card.has_pin(PinKind::UserAuth) {
+            return Err(PinError::NoPinEntered(PinKind::UserAuth).into());
+        }
+        let Some(digest) = self.held.prepared.as_ref().map(|p| p.digest) else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        let signature = self.verify_and_sign(transport, last_try, &digest).await?;
+        let Some(prepared) = &self.held.prepared else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        self.held.submission = Some(Submission {
+            request: ApplicationRequest {
+                content: prepared.content.clone(),
+                signature,
+            },
+            key: IdempotencyKey::new(),
+        });
+        self.submit().await
+    }
+
+    /// Repeats the signed submission whose answer was lost: same body, same key.
+    pub async fn retry_submission(&mut self) -> Result<Application, ResidentError> {
+        self.begin(|s| s == Step::SubmitPending)?;
+        self.submit().await
+    }
+
+    async fn submit(&mut self) -> Result<Application, ResidentError> {
+        let (Some(token), Some(submission)) = (&self.held.token, &self.held.submission) else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        let result = self
+            .platform
+            .submit_application(token, &submission.request, &submission.key)
+            .await;
+        match result {
+            Ok(application) => {
+                self.held.submission = None;
+                self.held.prepared = None;
+                self.held.review = None;
+                self.held.application = Some(application.clone());
+                self.step = Step::Done;
+                Ok(application)
+            }
+            Err(e) if e.is_transient() => {
+                self.step = Step::SubmitPending;
+                Err(e.into())
+            }
+            Err(e) => {
+                let e = ResidentError::from(e);
+                self.held.submission = None;
+                if e == ResidentError::AlreadyApplied {
+                    self.held.prepared = None;
+                    self.held.review = None;
+                    if let Ok(app) = self.platform.my_application(token).await {
+                        self.held.application = Some(app);
+                    }
+                    self.step = Step::Done;
+                } else {
+                    // The digest is not usable: get a new one from the details.
+                    self.held.prepared = None;
+                    self.held.review = None;
+                    self.step = Step::EnterPayment;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The application's status (申込済み / registered).
+    pub async fn application_status(&mut self) -> Result<Application, ResidentError> {
+        self.begin(|s| s == Step::Done || service_open(s))?;
+        let application = self.platform.my_application(self.token()?).await?;
+        self.held.application = Some(application.clone());
+        self.step = Step::Done;
+        Ok(application)
+    }
+}

@@ -1,0 +1,201 @@
+//! The steps that touch the card: reading it, the PIN, and card login.
+//! Every tap goes through the session's one `CardSession` and is checked
+//! against the bound card before anything else is done with it.
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use super::{is_other_card, ResidentSession};
+use crate::card::CardTransport;
+use crate::pin::{LastTry, Pin, PinError, PinKind, PinStatus, Recheck};
+use crate::platform::{Application, ErrorCode, LoginRequest, PlatformError};
+use crate::resident::error::ResidentError;
+use crate::resident::step::{PinPurpose, Step};
+
+const AUTH: PinKind = PinKind::UserAuth;
+
+/// The card the session is bound to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardSummary {
+    /// Certificate serial (発行番号), upper hex.
+    pub serial: String,
+    pub expires_at_unix: u64,
+    pub valid_now: bool,
+}
+
+/// The retry counter, read without spending a try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinCheck {
+    pub status: PinStatus,
+    /// Set when a VERIFY's answer had been lost: whether that try counted.
+    pub recheck: Option<Recheck>,
+}
+
+/// What card login found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginOutcome {
+    /// The person's existing My Key ID (recovered), or none yet.
+    pub my_key_id: Option<String>,
+    /// The card was reissued since the My Key ID was registered; the record follows it.
+    pub card_reissued: bool,
+    /// The person's application, when one exists (the flow is then done).
+    pub application: Option<Application>,
+}
+
+fn is_pin_step(step: Step) -> bool {
+    matches!(step, Step::EnterPin { .. })
+}
+
+impl ResidentSession {
+    /// Reads the card (no PIN) and binds the session to it.
+    pub async fn read_card(
+        &mut self,
+        transport: Arc<dyn CardTransport>,
+    ) -> Result<CardSummary, ResidentError> {
+        self.begin(|s| s == Step::ReadCard)?;
+        let mut tap = self.card.tap(transport).await?;
+        if is_other_card(tap.report(), self.bound.as_ref()) {
+            drop(tap);
+            return Err(self.card_changed());
+        }
+        let certificate = tap.certificate().await?;
+        drop(tap);
+        let summary = CardSummary {
+            serial: certificate.serial.to_hex(),
+            expires_at_unix: certificate.not_after_unix(),
+            valid_now: certificate.is_valid_at(std::time::SystemTime::now()),
+        };
+        self.bound = Some(certificate.serial.clone());
+        self.held.certificate = Some(certificate);
+        self.step = Step::EnterPin {
+            purpose: PinPurpose::Login,
+        };
+        Ok(summary)
+    }
+
+    /// Keeps the typed PIN for the next card step (format checked here;
+    /// nothing reaches the card).
+    pub fn enter_pin(&mut self, text: &str) -> Result<(), ResidentError> {
+        self.begin(is_pin_step)?;
+        self.card.enter_pin(Pin::user_auth(text)?);
+        Ok(())
+    }
+
+    /// Taps to read the retry counter (settling a lost VERIFY first).
+    pub async fn pin_status(
+        &mut self,
+        transport: Arc<dyn CardTransport>,
+    ) -> Result<PinCheck, ResidentError> {
+        self.begin(is_pin_step)?;
+        let mut tap = self.card.tap(transport).await?;
+        if is_other_card(tap.report(), self.bound.as_ref()) {
+            drop(tap);
+            return Err(self.card_changed());
+        }
+        let status = tap.pin_status(AUTH).await?;
+        Ok(PinCheck {
+            status,
+            recheck: tap.report().recheck,
+        })
+    }
+
+    /// One explicit user action: one tap, at most one VERIFY (under the
+    /// card layer's rules; `last_try` as the resident confirmed it), then
+    /// the card signs `digest`.
+    pub(super) async fn verify_and_sign(
+        &mut self,
+        transport: Arc<dyn CardTransport>,
+        last_try: LastTry,
+        digest: &[u8; 32],
+    ) -> Result<Vec<u8>, ResidentError> {
+        let mut tap = self.card.tap(transport).await?;
+        if is_other_card(tap.report(), self.bound.as_ref()) {
+            drop(tap);
+            return Err(self.card_changed());
+        }
+        tap.verify(AUTH, last_try).await?;
+        Ok(tap.sign(digest).await?)
+    }
+
+    /// Card login: the platform's challenge signed by the card after the
+    /// PIN. Then: a recovered My Key ID goes straight to the service choice
+    /// (or to the status when an application exists); none goes to issuance.
+    pub async fn log_in(
+        &mut self,
+        transport: Arc<dyn CardTransport>,
+        last_try: LastTry,
+    ) -> Result<LoginOutcome, ResidentError> {
+        self.begin(|s| {
+            s == Step::EnterPin {
+                purpose: PinPurpose::Login,
+            }
+        })?;
+        if !self.card.has_pin(AUTH) {
+            return Err(PinError::NoPinEntered(AUTH).into());
+        }
+        let challenge = self.platform.create_challenge().await?;
+        let digest: [u8; 32] = Sha256::digest(&challenge.challenge).into();
+        let signature = self.verify_and_sign(transport, last_try, &digest).await?;
+        let (Some(certificate), Some(bound)) = (&self.held.certificate, &self.bound) else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        let request = LoginRequest {
+            challenge_id: challenge.challenge_id,
+            certificate: certificate.der.clone(),
+            signature,
+        };
+        let bound_hex = bound.to_hex();
+        let login = self.platform.login(&request).await?;
+        if !same_serial(&login.certificate_serial, &bound_hex) {
+            return Err(ResidentError::PlatformMismatch);
+        }
+        self.held.token = Some(login.session_token);
+        let mut outcome = LoginOutcome {
+            my_key_id: login.my_key_id.clone(),
+            card_reissued: login.card_reissued,
+            application: None,
+        };
+        match login.my_key_id {
+            None => {
+                self.step = Step::ChooseMyKeyId {
+                    own_choice_allowed: true,
+                }
+            }
+            Some(id) => {
+                self.held.my_key_id = Some(id);
+                self.step = Step::ChooseService;
+                let token = self.token()?;
+                match self.platform.my_application(token).await {
+                    Ok(app) => {
+                        outcome.application = Some(app.clone());
+                        self.held.application = Some(app);
+                        self.step = Step::Done;
+                    }
+                    Err(PlatformError::Http {
+                        code: ErrorCode::NotApplied,
+                        ..
+                    }) => {}
+                    // Unknown for now: the platform refuses a second application anyway.
+                    Err(e) => tracing::info!(error = %e, "application status unknown after login"),
+                }
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+/// Serials as hex, ignoring case and leading zeros.
+fn same_serial(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.trim_start_matches('0').to_ascii_uppercase();
+    norm(a) == norm(b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn serials_compare_as_numbers() {
+        assert!(super::same_serial("00AB12", "ab12"));
+        assert!(!super::same_serial("AB12", "AB13"));
+    }
+}

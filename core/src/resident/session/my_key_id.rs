@@ -1,0 +1,186 @@
+//! Getting a My Key ID: auto-generated candidates (at most 3, the 3rd is
+//! final) or an own choice (duplicate-checked; after 3 taken, auto only),
+//! then issuance with the registration form.
+
+use super::ResidentSession;
+use crate::platform::{
+    Candidate, CheckResult, ErrorCode, IdempotencyKey, IssueMode, IssueRequest, MyKeyIdRecord,
+    PlatformError,
+};
+use crate::resident::error::ResidentError;
+use crate::resident::fields::{Field, FieldError, FieldProblem};
+use crate::resident::registration::{check_my_key_id, RegistrationForm};
+use crate::resident::step::Step;
+use crate::secret::Secret;
+
+const MAX_CANDIDATES: usize = 3;
+
+fn is_choosing(step: Step) -> bool {
+    matches!(step, Step::ChooseMyKeyId { .. })
+}
+
+/// A platform refusal of a field the local rules accepted.
+fn rejected(field: Field) -> ResidentError {
+    ResidentError::Invalid(FieldError::new(field, FieldProblem::RejectedByPlatform))
+}
+
+impl ResidentSession {
+    fn choosing_step(&self) -> Step {
+        Step::ChooseMyKeyId {
+            own_choice_allowed: !self.held.keys.own_exhausted,
+        }
+    }
+
+    /// Asks the platform for an auto-generated candidate. The 3rd is final:
+    /// it is chosen at once and the flow goes on to registration.
+    pub async fn next_candidate(&mut self) -> Result<Candidate, ResidentError> {
+        self.begin(is_choosing)?;
+        if self.held.keys.final_given || self.held.keys.candidates.len() >= MAX_CANDIDATES {
+            return Err(ResidentError::NoMoreCandidates);
+        }
+        let candidate = self.platform.my_key_id_candidate(self.token()?).await?;
+        let keys = &mut self.held.keys;
+        keys.candidates.push(candidate.candidate.clone());
+        if candidate.is_final || keys.candidates.len() >= MAX_CANDIDATES {
+            keys.final_given = true;
+            keys.chosen = Some((IssueMode::Auto, candidate.candidate.clone()));
+            self.step = Step::EnterRegistration;
+        }
+        Ok(candidate)
+    }
+
+    /// Takes one of the offered candidates.
+    pub fn choose_candidate(&mut self, my_key_id: &str) -> Result<(), ResidentError> {
+        self.begin(is_choosing)?;
+        if !self.held.keys.candidates.iter().any(|c| c == my_key_id) {
+            return Err(ResidentError::CandidateNotOffered);
+        }
+        self.held.keys.chosen = Some((IssueMode::Auto, my_key_id.to_owned()));
+        self.step = Step::EnterRegistration;
+        Ok(())
+    }
+
+    /// Checks an own choice: format here (nothing sent when wrong), then the
+    /// platform's duplicate check. Available: chosen, on to registration.
+    /// After 3 taken: auto-generation only.
+    pub async fn check_own_choice(
+        &mut self,
+        my_key_id: &str,
+    ) -> Result<CheckResult, ResidentError> {
+        self.begin(is_choosing)?;
+        if self.held.keys.own_exhausted {
+            return Err(ResidentError::OwnChoiceExhausted);
+        }
+        check_my_key_id(my_key_id)?;
+        let result = match self
+            .platform
+            .check_my_key_id(self.token()?, my_key_id)
+            .await
+        {
+            Ok(r) => r,
+            Err(PlatformError::Http {
+                code: ErrorCode::MyKeyIdFormat,
+                ..
+            }) => return Err(rejected(Field::MyKeyId)),
+            Err(PlatformError::Http {
+                code: ErrorCode::OwnChoiceExhausted,
+                ..
+            }) => {
+                self.held.keys.own_exhausted = true;
+                self.step = self.choosing_step();
+                return Err(ResidentError::OwnChoiceExhausted);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let keys = &mut self.held.keys;
+        keys.own_checked.push(my_key_id.to_owned());
+        if result.available {
+            keys.chosen = Some((IssueMode::Own, my_key_id.to_owned()));
+            self.step = Step::EnterRegistration;
+        } else if result.fallback_to_auto {
+            keys.own_exhausted = true;
+            self.step = self.choosing_step();
+        }
+        Ok(result)
+    }
+
+    /// Back from registration to the choice (not after the final candidate).
+    pub fn change_my_key_id_choice(&mut self) -> Result<(), ResidentError> {
+        let final_given = self.held.keys.final_given;
+        self.begin(|s| s == Step::EnterRegistration && !final_given)?;
+        self.held.keys.chosen = None;
+        self.step = self.choosing_step();
+        Ok(())
+    }
+
+    /// Issues the chosen My Key ID with the registration form (checked here
+    /// first; nothing is sent when a field is wrong). The form is wiped.
+    pub async fn issue_my_key_id(
+        &mut self,
+        form: RegistrationForm,
+    ) -> Result<MyKeyIdRecord, ResidentError> {
+        self.begin(|s| s == Step::EnterRegistration)?;
+        form.validate()?;
+        let Some((mode, my_key_id)) = self.held.keys.chosen.clone() else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        let request = IssueRequest {
+            mode,
+            my_key_id: my_key_id.clone(),
+            password: Secret::new(form.password.as_str()),
+            email: form.email().map(str::to_owned),
+            notifications: form.notifications,
+            base_municipality: form.base_municipality.clone(),
+        };
+        drop(form);
+        let token = self.token()?;
+        let result = self
+            .platform
+            .issue_my_key_id(token, &request, &IdempotencyKey::new())
+            .await;
+        let record = match result {
+            Ok(record) => record,
+            Err(e @ PlatformError::Http { .. }) => self.issue_refused(e, &my_key_id).await?,
+            Err(e) => return Err(e.into()),
+        };
+        self.held.my_key_id = Some(record.my_key_id.clone());
+        self.step = Step::ChooseService;
+        Ok(record)
+    }
+
+    /// Maps a refusal of issuance; a person already issued with the chosen
+    /// id (an earlier attempt whose answer was lost) counts as issued.
+    async fn issue_refused(
+        &mut self,
+        error: PlatformError,
+        chosen: &str,
+    ) -> Result<MyKeyIdRecord, ResidentError> {
+        let (code, field) = match &error {
+            PlatformError::Http { code, field, .. } => (code.clone(), field.clone()),
+            _ => return Err(error.into()),
+        };
+        Err(match code {
+            ErrorCode::PasswordFormat => rejected(Field::Password),
+            ErrorCode::EmailFormat => rejected(Field::Email),
+            ErrorCode::MyKeyIdFormat => rejected(Field::MyKeyId),
+            ErrorCode::MyKeyIdTaken => {
+                if !self.held.keys.final_given {
+                    self.held.keys.chosen = None;
+                    self.step = self.choosing_step();
+                }
+                ResidentError::MyKeyIdTaken
+            }
+            ErrorCode::MyKeyIdAlreadyIssued => {
+                let existing = self.platform.my_key_id(self.token()?).await?;
+                if existing.my_key_id == chosen {
+                    return Ok(existing);
+                }
+                self.held.my_key_id = Some(existing.my_key_id);
+                self.step = Step::ChooseService;
+                ResidentError::MyKeyIdAlreadyIssued
+            }
+            _ if field.as_deref() == Some("base_municipality") => rejected(Field::BaseMunicipality),
+            _ => error.into(),
+        })
+    }
+}

@@ -1,0 +1,61 @@
+//! Where a resident is in the flow: what a shell shows next.
+
+/// Why the PIN is asked for (it is asked twice in the flow).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PinPurpose {
+    /// Card login to the platform (before the My Key ID).
+    Login,
+    /// The card signs the application.
+    SignApplication,
+}
+
+/// Why a resident session ended. Every entered detail was wiped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndReason {
+    /// Another card was tapped.
+    CardChanged,
+    /// Nothing happened for the idle timeout.
+    IdleTimeout,
+    /// The resident or staff ended it.
+    Aborted,
+}
+
+impl EndReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            EndReason::CardChanged => "card_changed",
+            EndReason::IdleTimeout => "idle_timeout",
+            EndReason::Aborted => "aborted",
+        }
+    }
+}
+
+/// The screen a shell shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Step {
+    /// Tap the card (it is read without a PIN).
+    ReadCard,
+    /// Type the 4-digit user-authentication PIN, then tap.
+    EnterPin { purpose: PinPurpose },
+    /// Get a My Key ID: ask for a candidate or check an own choice.
+    /// `own_choice_allowed` turns false after 3 own choices were found taken
+    /// (auto-generation only from then on). The 3rd candidate is final: it
+    /// is chosen at once and the step moves on.
+    ChooseMyKeyId { own_choice_allowed: bool },
+    /// Password (twice), e-mail (twice, optional), notifications, base municipality.
+    EnterRegistration,
+    /// Search and pick one payment service.
+    ChooseService,
+    /// Read and accept the chosen service's terms.
+    AcceptTerms,
+    /// Payment ID, security code(s), phone suffix.
+    EnterPayment,
+    /// Check the service and the masked payment ID before signing.
+    Review,
+    /// The card signed, the platform's answer was lost: repeat the submission.
+    SubmitPending,
+    /// Applied: the status can be asked.
+    Done,
+    /// Over; every entered detail was wiped. A new session is needed.
+    Ended { reason: EndReason },
+}

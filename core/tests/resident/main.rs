@@ -1,0 +1,9 @@
+//! The resident flow against simulated cards and an in-memory platform.
+
+mod fake;
+mod rig;
+
+mod binding;
+mod flow;
+mod submit;
+mod validation;
