@@ -1,0 +1,169 @@
+//! Card login: a challenge, the card's PKCS#1 v1.5 SHA-256 signature over
+//! it, and the user-authentication certificate that must chain to an anchor.
+
+pub mod certificate;
+pub mod challenges;
+pub mod sessions;
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::crypto;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::extract::JsonBody;
+use crate::http::AppState;
+use certificate::PresentedCertificate;
+use sessions::{unauthenticated, Session};
+
+/// `POST /v1/auth/challenge`
+pub async fn challenge(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
+    let now = app.clock.now();
+    let lifetime = app.config.challenge_lifetime_secs as i64;
+    let (id, bytes, expires_at) = app.challenges.lock().expect("lock").issue(now, lifetime);
+    (
+        StatusCode::CREATED,
+        Json(json!({
+            "challenge_id": id.to_string(),
+            "challenge": STANDARD.encode(bytes),
+            "expires_at": expires_at,
+        })),
+    )
+}
+
+pub fn decode_base64(text: &str, field: &str, code: ErrorCode) -> ApiResult<Vec<u8>> {
+    STANDARD
+        .decode(text.trim())
+        .map_err(|_| ApiError::new(code, format!("`{field}` is not valid base64.")).field(field))
+}
+
+/// `POST /v1/auth/login`
+pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Json<Value>> {
+    let challenge_id = body.str("challenge_id")?;
+    let cert_der = decode_base64(
+        body.str("certificate")?,
+        "certificate",
+        ErrorCode::CertificateFormat,
+    )?;
+    let signature = decode_base64(
+        body.str("signature")?,
+        "signature",
+        ErrorCode::SignatureFormat,
+    )?;
+    let cert = PresentedCertificate::parse(&cert_der)?;
+    let now = app.clock.now();
+    let challenge = app
+        .challenges
+        .lock()
+        .expect("lock")
+        .take(challenge_id, now)?;
+    if !crypto::verify_rsa_sha256(&cert.public_key, &challenge, &signature) {
+        return Err(ApiError::new(
+            ErrorCode::SignatureInvalid,
+            "The signature does not verify with the certificate's key over this challenge.",
+        )
+        .field("signature"));
+    }
+    app.trust.check(&cert, now)?;
+
+    let (my_key_id, card_reissued) = {
+        let mut store = app.store.lock().expect("lock");
+        let record = match store.person_id(&cert.issuer, &cert.subject_cn)? {
+            Some(person) => store.my_key_id_of(person)?,
+            None => None,
+        };
+        match record {
+            Some(r) if r.active && r.certificate_serial != cert.serial_hex => {
+                store.update_certificate(r.person_id, &cert.serial_hex, cert.not_after, now)?;
+                tracing::info!(person = r.person_id, serial = %cert.serial_hex, "reissued card: certificate updated");
+                (Some(r.my_key_id), true)
+            }
+            Some(r) if r.active => (Some(r.my_key_id), false),
+            _ => (None, false),
+        }
+    };
+
+    let idle = app.config.session_idle_timeout_secs as i64;
+    let session = Session {
+        id: uuid::Uuid::new_v4().to_string(),
+        issuer: cert.issuer.clone(),
+        subject_cn: cert.subject_cn.clone(),
+        certificate_serial: cert.serial_hex.clone(),
+        certificate_not_after: cert.not_after,
+        public_key: cert.public_key.clone(),
+        last_seen: now,
+        candidates: Vec::new(),
+        checks_used: 0,
+        checked_available: Vec::new(),
+    };
+    let token = app
+        .sessions
+        .lock()
+        .expect("lock")
+        .create(session, now, idle);
+    tracing::info!(serial = %cert.serial_hex, card_reissued, "card login");
+    Ok(Json(json!({
+        "session_token": token,
+        "expires_at": now + idle,
+        "certificate_serial": cert.serial_hex,
+        "my_key_id": my_key_id,
+        "card_reissued": card_reissued,
+    })))
+}
+
+/// The bearer token of a request, if any.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// An authenticated request: a copy of its live session (idle timer restarted).
+pub struct Auth {
+    pub token: String,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> ApiResult<Self> {
+        let token = bearer(parts).ok_or_else(unauthenticated)?.to_owned();
+        let now = app.clock.now();
+        let idle = app.config.session_idle_timeout_secs as i64;
+        let session = app
+            .sessions
+            .lock()
+            .expect("lock")
+            .touch(&token, now, idle)?
+            .clone();
+        Ok(Auth { token, session })
+    }
+}
+
+impl Auth {
+    /// Changes the live session (candidates, checks).
+    pub fn update<T>(&self, app: &AppState, f: impl FnOnce(&mut Session) -> T) -> ApiResult<T> {
+        let now = app.clock.now();
+        let idle = app.config.session_idle_timeout_secs as i64;
+        let mut sessions = app.sessions.lock().expect("lock");
+        Ok(f(sessions.touch(&self.token, now, idle)?))
+    }
+
+    /// The person's id, if they have ever issued a My Key ID.
+    pub fn person_id(&self, app: &AppState) -> ApiResult<Option<i64>> {
+        Ok(app
+            .store
+            .lock()
+            .expect("lock")
+            .person_id(&self.session.issuer, &self.session.subject_cn)?)
+    }
+}

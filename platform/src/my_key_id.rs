@@ -1,0 +1,442 @@
+//! My Key ID: 8 half-width upper-case letters/digits, one per person,
+//! chosen by auto-generation (3 candidates, the 3rd is final) or own choice
+//! (3 duplicate checks, then back to auto-generation); revocation is final.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::auth::Auth;
+use crate::crypto::Secret;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::extract::JsonBody;
+use crate::http::AppState;
+use crate::store::{IssueRefusal, MyKeyIdRecord, NewMyKeyId};
+
+pub const MAX_CANDIDATES: usize = 3;
+pub const MAX_OWN_CHECKS: u8 = 3;
+const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// E-mail notification choices made at issuance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    pub points_granted: bool,
+    pub points_expired: bool,
+    pub password_changed: bool,
+    pub my_key_id_changes: bool,
+}
+
+pub fn check_format(id: &str) -> ApiResult<()> {
+    if id.len() == 8
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::MyKeyIdFormat,
+            "A My Key ID is exactly 8 half-width upper-case letters (A-Z) or digits (0-9).",
+        )
+        .field("my_key_id"))
+    }
+}
+
+/// JIS X 0402 check digit of the first 5 digits of a local government code.
+pub fn municipality_check_digit(first5: &[u8; 5]) -> u8 {
+    let sum: u32 = first5
+        .iter()
+        .zip([6u32, 5, 4, 3, 2])
+        .map(|(d, w)| u32::from(*d) * w)
+        .sum();
+    ((11 - sum % 11) % 10) as u8
+}
+
+pub fn check_municipality(code: &str) -> ApiResult<()> {
+    let err = || {
+        ApiError::new(
+            ErrorCode::MunicipalityCode,
+            "The base municipality must be a 6-digit local government code with a valid check digit.",
+        )
+        .field("base_municipality")
+    };
+    let bytes = code.as_bytes();
+    if bytes.len() != 6 || !bytes.iter().all(u8::is_ascii_digit) {
+        return Err(err());
+    }
+    let digits: Vec<u8> = bytes.iter().map(|b| b - b'0').collect();
+    let first5: [u8; 5] = digits[..5].try_into().expect("5 digits");
+    if municipality_check_digit(&first5) == digits[5] {
+        Ok(())
+    } else {
+        Err(err())
+    }
+}
+
+pub fn check_password(password: &str) -> ApiResult<()> {
+    if (6..=16).contains(&password.len()) && password.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::PasswordFormat,
+            "The password must be 6 to 16 half-width letters or digits.",
+        )
+        .field("password"))
+    }
+}
+
+pub fn check_email(email: &str) -> ApiResult<()> {
+    let ok = email.len() <= 254
+        && email.is_ascii()
+        && !email
+            .chars()
+            .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains("..")
+            }
+            None => false,
+        };
+    if ok {
+        Ok(())
+    } else {
+        Err(
+            ApiError::new(ErrorCode::EmailFormat, "The e-mail address is not valid.")
+                .field("email"),
+        )
+    }
+}
+
+fn parse_notifications(object: Option<&Map<String, Value>>) -> ApiResult<Notifications> {
+    let Some(object) = object else {
+        return Ok(Notifications::default());
+    };
+    let flag = |name: &str| match object.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(ApiError::new(
+            ErrorCode::FieldType,
+            format!("`notifications.{name}` must be true or false."),
+        )
+        .field("notifications")),
+    };
+    Ok(Notifications {
+        points_granted: flag("points_granted")?,
+        points_expired: flag("points_expired")?,
+        password_changed: flag("password_changed")?,
+        my_key_id_changes: flag("my_key_id_changes")?,
+    })
+}
+
+/// A random candidate that `unavailable` rejects neither.
+pub fn generate_candidate(
+    rng: &mut impl Rng,
+    mut unavailable: impl FnMut(&str) -> ApiResult<bool>,
+) -> ApiResult<String> {
+    for _ in 0..1000 {
+        let id: String = (0..8)
+            .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+            .collect();
+        if !unavailable(&id)? {
+            return Ok(id);
+        }
+    }
+    Err(ApiError::internal("no free My Key ID found in 1000 tries"))
+}
+
+pub fn record_json(r: &MyKeyIdRecord) -> Value {
+    json!({
+        "my_key_id": r.my_key_id,
+        "certificate_serial": r.certificate_serial,
+        "certificate_expires_at": r.certificate_expires_at,
+        "email": r.email,
+        "notifications": r.notifications,
+        "base_municipality": r.base_municipality,
+        "status": if r.active { "active" } else { "revoked" },
+    })
+}
+
+fn not_issued() -> ApiError {
+    ApiError::new(
+        ErrorCode::MyKeyIdNotIssued,
+        "No My Key ID has been issued for this card's holder.",
+    )
+}
+
+fn refusal(r: IssueRefusal) -> ApiError {
+    match r {
+        IssueRefusal::AlreadyIssued => ApiError::new(
+            ErrorCode::MyKeyIdAlreadyIssued,
+            "A My Key ID has already been issued for this person.",
+        ),
+        IssueRefusal::Revoked => ApiError::new(
+            ErrorCode::MyKeyIdRevoked,
+            "This person's My Key ID was revoked; it cannot be issued again here.",
+        ),
+        IssueRefusal::Taken => ApiError::new(
+            ErrorCode::MyKeyIdTaken,
+            "This My Key ID has just been taken; choose another.",
+        )
+        .field("my_key_id"),
+    }
+}
+
+/// The session holder's record, if any.
+fn record_of(app: &AppState, auth: &Auth) -> ApiResult<Option<MyKeyIdRecord>> {
+    let store = app.store.lock().expect("lock");
+    match store.person_id(&auth.session.issuer, &auth.session.subject_cn)? {
+        Some(person) => Ok(store.my_key_id_of(person)?),
+        None => Ok(None),
+    }
+}
+
+/// Refuses choosing an id when the person already has (or had) one.
+fn ensure_none_issued(app: &AppState, auth: &Auth) -> ApiResult<()> {
+    match record_of(app, auth)? {
+        Some(r) if r.active => Err(refusal(IssueRefusal::AlreadyIssued)),
+        Some(_) => Err(refusal(IssueRefusal::Revoked)),
+        None => Ok(()),
+    }
+}
+
+/// `GET /v1/my-key-id`
+pub async fn get(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
+    Ok(Json(record_json(&record)))
+}
+
+/// `POST /v1/my-key-id/candidates`
+pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    ensure_none_issued(&app, &auth)?;
+    if auth.session.candidates.len() >= MAX_CANDIDATES {
+        return Err(ApiError::new(
+            ErrorCode::NoMoreCandidates,
+            "Three candidates have been offered; register the final one.",
+        ));
+    }
+    let candidate = {
+        let store = app.store.lock().expect("lock");
+        generate_candidate(&mut rand::thread_rng(), |id| {
+            Ok(auth.session.candidates.iter().any(|c| c == id) || store.my_key_id_taken(id)?)
+        })?
+    };
+    let attempt = auth.update(&app, |s| {
+        if s.candidates.len() >= MAX_CANDIDATES {
+            return None;
+        }
+        s.candidates.push(candidate.clone());
+        Some(s.candidates.len())
+    })?;
+    let attempt = attempt.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NoMoreCandidates,
+            "Three candidates have been offered.",
+        )
+    })?;
+    Ok(Json(json!({
+        "candidate": candidate,
+        "attempt": attempt,
+        "final": attempt == MAX_CANDIDATES,
+    })))
+}
+
+/// `POST /v1/my-key-id/check`
+pub async fn check(
+    State(app): State<AppState>,
+    auth: Auth,
+    body: JsonBody,
+) -> ApiResult<Json<Value>> {
+    let id = body.str("my_key_id")?;
+    check_format(id)?;
+    ensure_none_issued(&app, &auth)?;
+    let taken = app.store.lock().expect("lock").my_key_id_taken(id)?;
+    let used = auth.update(&app, |s| {
+        if s.checks_used >= MAX_OWN_CHECKS {
+            return None;
+        }
+        s.checks_used += 1;
+        if !taken {
+            s.checked_available.push(id.to_owned());
+        }
+        Some(s.checks_used)
+    })?;
+    let used = used.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::OwnChoiceExhausted,
+            "Three duplicate checks have been made; use an auto-generated My Key ID.",
+        )
+    })?;
+    Ok(Json(json!({
+        "available": !taken,
+        "checks_used": used,
+        "fallback_to_auto": used >= MAX_OWN_CHECKS && taken,
+    })))
+}
+
+/// `POST /v1/my-key-id`
+pub async fn issue(
+    State(app): State<AppState>,
+    auth: Auth,
+    body: JsonBody,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let mode = body.str("mode")?;
+    if mode != "auto" && mode != "own" {
+        return Err(
+            ApiError::new(ErrorCode::ModeFormat, "`mode` must be \"auto\" or \"own\".")
+                .field("mode"),
+        );
+    }
+    let id = body.str("my_key_id")?;
+    check_format(id)?;
+    let password = Secret::new(body.str("password")?);
+    check_password(password.expose())?;
+    let email = body.opt_str("email")?.filter(|e| !e.is_empty());
+    if let Some(email) = email {
+        check_email(email)?;
+    }
+    let notifications = parse_notifications(body.opt_object("notifications")?)?;
+    let municipality = body.str("base_municipality")?;
+    check_municipality(municipality)?;
+
+    ensure_none_issued(&app, &auth)?;
+    let session = &auth.session;
+    if mode == "auto" && !session.candidates.iter().any(|c| c == id) {
+        return Err(ApiError::new(
+            ErrorCode::MyKeyIdNotOffered,
+            "In auto mode the My Key ID must be one of the candidates offered in this session.",
+        )
+        .field("my_key_id"));
+    }
+    if mode == "own" && !session.checked_available.iter().any(|c| c == id) {
+        return Err(ApiError::new(
+            ErrorCode::MyKeyIdNotChecked,
+            "In own mode the My Key ID must have been checked as available in this session.",
+        )
+        .field("my_key_id"));
+    }
+
+    let cost = app.config.password_hash;
+    let hash = tokio::task::spawn_blocking(move || cost.hash(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let now = app.clock.now();
+    let result = app
+        .store
+        .lock()
+        .expect("lock")
+        .issue_my_key_id(&NewMyKeyId {
+            issuer: &session.issuer,
+            subject_cn: &session.subject_cn,
+            my_key_id: id,
+            password_hash: &hash,
+            email,
+            notifications,
+            base_municipality: municipality,
+            certificate_serial: &session.certificate_serial,
+            certificate_expires_at: session.certificate_not_after,
+            now,
+        })?;
+    let record = result.map_err(refusal)?;
+    tracing::info!(person = record.person_id, mode, "My Key ID issued");
+    Ok((StatusCode::CREATED, Json(record_json(&record))))
+}
+
+/// `DELETE /v1/my-key-id`
+pub async fn revoke(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+    let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
+    if !record.active {
+        return Err(refusal(IssueRefusal::Revoked));
+    }
+    let now = app.clock.now();
+    app.store
+        .lock()
+        .expect("lock")
+        .revoke_my_key_id(record.person_id, now)?;
+    tracing::info!(person = record.person_id, "My Key ID revoked");
+    Ok(Json(json!({"status": "revoked"})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn my_key_id_format() {
+        assert!(check_format("AB12CD34").is_ok());
+        for bad in [
+            "ab12cd34",
+            "AB12CD3",
+            "AB12CD345",
+            "ＡＢ12CD34",
+            "AB12-D34",
+            "AB12CD3 ",
+        ] {
+            assert_eq!(
+                check_format(bad).unwrap_err().code,
+                ErrorCode::MyKeyIdFormat,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn municipality_codes_carry_a_jis_check_digit() {
+        // 東京都千代田区, 北海道札幌市, 大阪府大阪市
+        for ok in ["131016", "011002", "271004"] {
+            assert!(check_municipality(ok).is_ok(), "{ok}");
+        }
+        for bad in ["131017", "13101", "1310166", "13101a", "１３１０１６"] {
+            assert!(check_municipality(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_and_emails() {
+        assert!(check_password("abc123").is_ok());
+        assert!(check_password("A1b2C3d4E5f6G7h8").is_ok());
+        for bad in [
+            "abc12",
+            "A1b2C3d4E5f6G7h8X",
+            "abc 123",
+            "ａｂｃ１２３",
+            "abc12!",
+        ] {
+            assert!(check_password(bad).is_err(), "{bad}");
+        }
+        assert!(check_email("taro@example.jp").is_ok());
+        for bad in [
+            "taro",
+            "taro@",
+            "@example.jp",
+            "taro@example",
+            "ta ro@example.jp",
+            "a@b@c.jp",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn candidates_skip_taken_ids() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut seen = Vec::new();
+        let id = generate_candidate(&mut rng, |id| {
+            seen.push(id.to_owned());
+            Ok(seen.len() < 3) // the first two are "taken"
+        })
+        .unwrap();
+        assert_eq!(seen.len(), 3);
+        assert_eq!(id, seen[2]);
+        assert!(check_format(&id).is_ok());
+    }
+}
