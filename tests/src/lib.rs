@@ -28,8 +28,8 @@ pub mod vpcd;
 
 pub use lock::ReaderLock;
 pub use pcscd::{
-    card_present, pcscd_running, reader_names, wait_for_card, wait_for_no_card, wait_for_reader,
-    HarnessError, Pcscd, PCSCD_SOCKET,
+    card_event_count, card_present, pcscd_running, reader_names, wait_for_card, wait_for_no_card,
+    wait_for_reader, HarnessError, Pcscd, PCSCD_SOCKET,
 };
 
 /// The first vpcd reader: the one the tests use.

@@ -21,6 +21,8 @@ const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long pcscd may take to exit after SIGTERM before it gets SIGKILL.
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(50);
+/// How long a card left on the virtual reader may take to go.
+const EMPTY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why the harness could not provide what a test needs.
 #[derive(Debug)]
@@ -93,7 +95,8 @@ pub struct Pcscd {
 
 impl Pcscd {
     /// Takes the reader lock, makes sure pcscd runs and waits (up to 20 s)
-    /// until [`VIRTUAL_READER`] is listed.
+    /// until [`VIRTUAL_READER`] is listed, and (up to 10 s) until no card is
+    /// on it.
     pub fn start() -> Result<Self, HarnessError> {
         let lock = ReaderLock::acquire()?;
         let mut this = Pcscd {
@@ -107,15 +110,28 @@ impl Pcscd {
         }
         match this.wait_for_reader(VIRTUAL_READER, START_TIMEOUT) {
             Err(HarnessError::Timeout { waiting_for, log }) if !this.started => {
-                Err(HarnessError::Timeout {
+                return Err(HarnessError::Timeout {
                     waiting_for: format!(
                         "{waiting_for} on the pcscd that was already running: restart it \
                          so it loads vpcd (`systemctl restart pcscd`), or stop it and let \
                          the tests start their own"
                     ),
                     log,
-                })
+                });
             }
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+        // A reused pcscd may still show the card an earlier test took off
+        // (pcscd polls vpcd), or a card someone attached by hand.
+        match this.wait_for_no_card(VIRTUAL_READER, EMPTY_TIMEOUT) {
+            Err(HarnessError::Timeout { waiting_for, log }) => Err(HarnessError::Timeout {
+                waiting_for: format!(
+                    "{waiting_for}: a card is still on the virtual reader (is a \
+                     `cardsim attach` running?)"
+                ),
+                log,
+            }),
             Err(e) => Err(e),
             Ok(()) => Ok(this),
         }
@@ -219,6 +235,29 @@ impl Pcscd {
         self.wait(&format!("no card on \"{reader}\""), timeout, || {
             Ok(card_present(reader) == Some(false))
         })
+    }
+
+    /// Waits until pcscd has seen the card leave `reader` since it counted
+    /// `events` insertions and removals there (see [`card_event_count`]).
+    ///
+    /// Stricter than [`Pcscd::wait_for_no_card`] after a card vanished in the
+    /// middle of a command: pcscd then marks the reader empty at once, before
+    /// its event thread has noticed the removal, and a card attached again in
+    /// that gap is taken for the old one and never shows as present.
+    pub fn wait_for_removal_since(
+        &self,
+        reader: &str,
+        events: u32,
+        timeout: Duration,
+    ) -> Result<(), HarnessError> {
+        self.wait(
+            &format!("pcscd to see the card leave \"{reader}\""),
+            timeout,
+            || {
+                Ok(card_present(reader) == Some(false)
+                    && card_event_count(reader).is_some_and(|n| n != events))
+            },
+        )
     }
 
     fn wait(
@@ -337,6 +376,23 @@ pub fn card_present(reader: &str) -> Option<bool> {
         return None;
     }
     Some(state.contains(State::PRESENT))
+}
+
+/// How many card insertions and removals pcscd has counted on `reader`
+/// (16 bits, wrapping); `None` if the reader (or pcscd) is not there.
+pub fn card_event_count(reader: &str) -> Option<u32> {
+    let ctx = Context::establish(Scope::User).ok()?;
+    let name = CString::new(reader).ok()?;
+    let mut states = [ReaderState::new(name, State::UNAWARE)];
+    ctx.get_status_change(Duration::from_secs(1), &mut states)
+        .ok()?;
+    if states[0]
+        .event_state()
+        .intersects(State::UNKNOWN | State::UNAVAILABLE)
+    {
+        return None;
+    }
+    Some(states[0].event_count())
 }
 
 /// Waits until `reader` is listed (without a guard: for a pcscd run elsewhere).

@@ -30,9 +30,19 @@ impl ScriptedCard {
     /// `respond(command) -> response` until removed.
     ///
     /// Wait for presence afterwards (`Pcscd::wait_for_card`): pcscd polls.
-    pub fn insert<F>(atr: &[u8], respond: F) -> io::Result<Self>
+    pub fn insert<F>(atr: &[u8], mut respond: F) -> io::Result<Self>
     where
         F: FnMut(&[u8]) -> Vec<u8> + Send + 'static,
+    {
+        Self::insert_until(atr, move |command| Some(respond(command)))
+    }
+
+    /// Like [`ScriptedCard::insert`], but `respond` returning `None` takes
+    /// the card off the reader at once, without answering that command: a
+    /// card pulled out (or a tag lost) in the middle of an operation.
+    pub fn insert_until<F>(atr: &[u8], respond: F) -> io::Result<Self>
+    where
+        F: FnMut(&[u8]) -> Option<Vec<u8>> + Send + 'static,
     {
         let stream = TcpStream::connect(VPCD_ADDR)?;
         stream.set_nodelay(true)?;
@@ -71,7 +81,7 @@ impl Drop for ScriptedCard {
 
 fn serve<F>(mut stream: TcpStream, atr: Vec<u8>, mut respond: F) -> io::Result<()>
 where
-    F: FnMut(&[u8]) -> Vec<u8>,
+    F: FnMut(&[u8]) -> Option<Vec<u8>>,
 {
     loop {
         let mut len = [0u8; 2];
@@ -96,7 +106,14 @@ where
             [CTRL_ATR] => atr.clone(),
             [_] => continue, // power on / off / reset: no answer
             [] => continue,
-            command => respond(command),
+            command => match respond(command) {
+                Some(answer) => answer,
+                None => {
+                    // Pulled out mid-exchange: vpcd sees the socket close.
+                    let _ = stream.shutdown(Shutdown::Both);
+                    return Ok(());
+                }
+            },
         };
         let n = u16::try_from(answer.len()).map_err(|_| io::Error::other("answer too long"))?;
         let mut frame = Vec::with_capacity(answer.len() + 2);
