@@ -35,6 +35,19 @@ async fn health_and_a_good_login() {
 }
 
 #[tokio::test]
+async fn a_captured_login_replayed_with_its_idempotency_key_gets_no_session() {
+    let h = harness().await;
+    let card = card(0).build();
+    let (id, challenge) = h.challenge().await;
+    let body = Harness::login_body(&card, &id, &card.sign_message(&challenge));
+    let key = "6f1c1a4e-2f55-4c1e-9d7e-0c9e6b9a1f00";
+    let first = h.call("POST", "/v1/auth/login", None, Some(&body), Some(key)).await;
+    first.expect(200);
+    let replay = h.call("POST", "/v1/auth/login", None, Some(&body), Some(key)).await;
+    replay.expect_error(400, "challenge_used");
+}
+
+#[tokio::test]
 async fn a_challenge_is_single_use_and_expires() {
     let h = harness().await;
     let card = card(0).build();

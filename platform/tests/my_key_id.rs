@@ -291,6 +291,7 @@ async fn a_reissued_card_updates_the_serial_on_login() {
     let new = card(2)
         .cn("PERSON0000000000000000A1")
         .serial(0x2222)
+        .reissued_later(30)
         .build();
     let login = h.try_login(&new).await.expect(200);
     assert_eq!(login["card_reissued"], json!(true));

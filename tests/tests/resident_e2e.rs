@@ -362,6 +362,12 @@ async fn a_reissued_card_recovers_the_same_id_and_the_record_follows_it() {
     let (_, outcome) = rig.logged_in(&new).await;
     assert_eq!(outcome.my_key_id.as_deref(), Some(id.as_str()));
     assert!(!outcome.card_reissued);
+
+    // The old card, still in a drawer, never moves the record back.
+    let (_, outcome) = rig.logged_in(&old).await;
+    assert!(!outcome.card_reissued);
+    let record = rig.record_of(&new).unwrap();
+    assert!(same_serial(&record.certificate_serial, &new.serial_hex()));
 }
 
 // ---- the support-spot incident ----------------------------------------------

@@ -77,7 +77,13 @@ pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Jso
             None => None,
         };
         match record {
-            Some(r) if r.active && r.certificate_serial != cert.serial_hex => {
+            // A reissued card expires later than the one on record; an older
+            // card still in someone's hands never moves the record back.
+            Some(r)
+                if r.active
+                    && r.certificate_serial != cert.serial_hex
+                    && cert.not_after > r.certificate_expires_at =>
+            {
                 store.update_certificate(r.person_id, &cert.serial_hex, cert.not_after, now)?;
                 tracing::info!(person = r.person_id, serial = %cert.serial_hex, "reissued card: certificate updated");
                 (Some(r.my_key_id), true)

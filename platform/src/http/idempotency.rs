@@ -2,6 +2,7 @@
 //! and body) and change nothing; the same key with another body is refused.
 //! Only successful (2xx) responses are stored, so a refused request leaves no
 //! trace and may be retried. Keys are scoped to the person (or "anonymous").
+//! Card login (`/v1/auth/…`) is excluded: its answer holds a session token.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -37,7 +38,16 @@ pub async fn layer(State(app): State<AppState>, request: Request, next: Next) ->
         *request.method(),
         Method::POST | Method::PUT | Method::DELETE | Method::PATCH
     );
-    let Some(key) = request.headers().get(HEADER).filter(|_| changes).cloned() else {
+    // Card login is never replayed from storage: a stored answer would hand
+    // the session token to whoever resends a captured request. A lost login
+    // answer costs a new challenge, not a second session for someone else.
+    let replayable = changes && !request.uri().path().starts_with("/v1/auth/");
+    let Some(key) = request
+        .headers()
+        .get(HEADER)
+        .filter(|_| replayable)
+        .cloned()
+    else {
         return next.run(request).await;
     };
     match handle(app, key, request, next).await {

@@ -70,6 +70,12 @@ impl CardBuilder {
             .not_after(now - Duration::from_secs(86_400));
         self
     }
+    /// A card issued later: it expires `days` after the default card.
+    pub fn reissued_later(mut self, days: u64) -> Self {
+        let later = SystemTime::now() + Duration::from_secs((5 * 365 + days) * 86_400);
+        self.spec = self.spec.not_after(later);
+        self
+    }
     pub fn ca(mut self, ca: TestCa) -> Self {
         self.spec = self.spec.ca(ca);
         self
