@@ -28,8 +28,11 @@ pub enum Command {
     /// Look at a My Number Card: certificate, PIN counter, PIN, signature, card-info.
     #[command(subcommand)]
     Card(CardCommand),
-    /// Show the whole card layer on a simulated card: no reader, no setup.
+    /// The resident flow end to end on a simulated card against an in-process platform:
+    /// no reader, no server, no setup. Exit 0 when the application is submitted.
     Demo(DemoArgs),
+    /// Apply for My Number Points with a card: My Key ID, payment service, card signature.
+    Resident(ResidentArgs),
 }
 
 /// `mynapoint card …`
@@ -113,8 +116,75 @@ pub struct FaceArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
     /// Keep the simulated card in this state file (default: a temporary one).
+    /// An existing file is used as it is (the demo types the PIN 1234).
     #[arg(long, value_name = "PATH")]
     pub state: Option<std::path::PathBuf>,
+    /// Print the steps to standard error and a JSON summary to standard output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The order of the answers `mynapoint resident` reads when standard input is not a terminal.
+pub const RESIDENT_INPUT_HELP: &str = "\
+Answers: prompted on a terminal (PIN, password and security codes without echo).
+When standard input is not a terminal, one answer per line, in this order (steps
+that do not apply are skipped, e.g. the My Key ID part when the card's person has one):
+   1. the PIN for card login (4 digits); when only 1 try is left, first a line `last try`
+   2. My Key ID: empty or `auto` for auto-generation, or your own 8 characters
+      (auto: after each candidate `y` or empty takes it, `n` asks for another; the 3rd is final)
+   3. My Page password, then the same again
+   4. e-mail (empty: none), then the same again (only when one was given)
+   5. notifications (only with an e-mail): `all`, `none`, or a comma list of
+      granted, expired, password, my-key-id
+   6. base municipality: 6-digit code with its check digit (e.g. 131016)
+   7. a search keyword (e.g. イオン), then the number of the service in the list shown
+      (empty: search again)
+   8. `y` to accept the terms (`n`: choose another service)
+   9. payment ID, each security code of the service, last 4 phone digits (empty: none)
+  10. `y` to apply after the review (`n`: enter the payment details again)
+  11. the PIN again, for the card's signature (same last-try rule)
+A refused answer prints one line (`invalid_field (payment_id, wrong_length): ...`) and
+the next line answers that field again. Input that ends early exits with 13.";
+
+/// `mynapoint resident …`
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true, after_help = RESIDENT_INPUT_HELP)]
+pub struct ResidentArgs {
+    #[command(subcommand)]
+    pub command: Option<ResidentCommand>,
+    #[command(flatten)]
+    pub options: ResidentOptions,
+}
+
+impl ResidentArgs {
+    pub fn options(&self) -> &ResidentOptions {
+        match &self.command {
+            Some(ResidentCommand::Status(o)) => o,
+            None => &self.options,
+        }
+    }
+}
+
+/// `mynapoint resident <subcommand>`
+#[derive(Debug, Clone, Subcommand)]
+pub enum ResidentCommand {
+    /// Log in with the card (PIN) and show the application status. Without a terminal
+    /// the PIN (and `last try` before it when one try is left) is read from standard input.
+    Status(ResidentOptions),
+}
+
+/// Options of `mynapoint resident` and `resident status`.
+#[derive(Debug, Clone, Args)]
+pub struct ResidentOptions {
+    /// The platform's base URL (e.g. http://127.0.0.1:8787). Default: start the
+    /// reference platform in this process (in memory, gone when the command ends).
+    #[arg(long, value_name = "URL")]
+    pub platform: Option<String>,
+    #[command(flatten)]
+    pub reader: ReaderArgs,
+    /// Print the steps to standard error and a JSON summary to standard output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `mynapoint readers`.
@@ -128,9 +198,10 @@ pub struct ReadersArgs {
 /// Options of every command that talks to a card (flatten it in).
 #[derive(Debug, Clone, Args)]
 pub struct ReaderArgs {
-    /// The reader to use: its index in `mynapoint readers`, its name, or a
-    /// unique part of its name. Default: the first reader with a card.
-    #[arg(long, short = 'r', value_name = "INDEX|NAME")]
+    /// The reader to use: its index in `mynapoint readers`, its name, a unique
+    /// part of its name, or `sim:PATH` (a simulated card's state file).
+    /// Default: the first reader with a card.
+    #[arg(long, short = 'r', value_name = "INDEX|NAME|sim:PATH")]
     pub reader: Option<ReaderChoice>,
 
     /// The reader carries extended-length APDUs (faster reads). Without it
@@ -163,6 +234,31 @@ mod tests {
             panic!("not readers")
         };
         assert!(args.json);
+    }
+
+    #[test]
+    fn parses_resident_and_its_status() {
+        let cli = Cli::try_parse_from(["mynapoint", "resident", "--platform", "http://x"]).unwrap();
+        let Command::Resident(args) = cli.command else {
+            panic!("not resident")
+        };
+        assert!(args.command.is_none());
+        assert_eq!(args.options().platform.as_deref(), Some("http://x"));
+        let cli = Cli::try_parse_from([
+            "mynapoint",
+            "resident",
+            "status",
+            "--reader",
+            "sim:c.json",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Resident(args) = cli.command else {
+            panic!("not resident")
+        };
+        assert!(matches!(args.command, Some(ResidentCommand::Status(_))));
+        assert!(args.options().json);
+        assert!(args.options().platform.is_none());
     }
 
     #[test]

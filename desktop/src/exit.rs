@@ -16,6 +16,8 @@
 //! | 9 | only one PIN try is left and the command refused to spend it without `--confirm-last-try` |
 //! | 10 | any other card or transport error |
 //! | 11 | bad input: PIN format, malformed argument value |
+//! | 12 | the platform could not be reached, or refused the card or the request |
+//! | 13 | the resident flow did not finish (input ended, declined, session ended) |
 
 use std::fmt;
 
@@ -44,11 +46,15 @@ pub enum Exit {
     CardError,
     /// 11: bad input (PIN format, malformed value).
     BadInput,
+    /// 12: the platform could not be reached, or refused the card or the request.
+    Platform,
+    /// 13: the resident flow did not finish (input ended, declined, session ended).
+    NotFinished,
 }
 
 impl Exit {
     /// Every exit status, in code order.
-    pub const ALL: [Exit; 11] = [
+    pub const ALL: [Exit; 13] = [
         Exit::Ok,
         Exit::Usage,
         Exit::NoReader,
@@ -60,6 +66,8 @@ impl Exit {
         Exit::LastTryRefused,
         Exit::CardError,
         Exit::BadInput,
+        Exit::Platform,
+        Exit::NotFinished,
     ];
 
     /// The process exit code.
@@ -76,6 +84,8 @@ impl Exit {
             Exit::LastTryRefused => 9,
             Exit::CardError => 10,
             Exit::BadInput => 11,
+            Exit::Platform => 12,
+            Exit::NotFinished => 13,
         }
     }
 
@@ -94,6 +104,8 @@ impl Exit {
             Exit::LastTryRefused => "last_try_refused",
             Exit::CardError => "card_error",
             Exit::BadInput => "bad_input",
+            Exit::Platform => "platform",
+            Exit::NotFinished => "not_finished",
         }
     }
 }
@@ -121,7 +133,7 @@ mod tests {
         assert_eq!(codes.len(), Exit::ALL.len());
         assert_eq!(
             Exit::ALL.map(Exit::code),
-            [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+            [0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
         );
         let names: HashSet<&str> = Exit::ALL.iter().map(|e| e.name()).collect();
         assert_eq!(names.len(), Exit::ALL.len());

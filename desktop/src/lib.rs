@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod exit;
 pub mod pcsc_transport;
+pub mod platform_link;
 pub mod readers;
 pub mod signature;
 
@@ -148,10 +149,11 @@ pub fn open_card(args: &ReaderArgs) -> Result<Arc<dyn CardTransport>, Failure> {
 }
 
 /// Runs a future to completion on a single-threaded runtime (card operations
-/// are sequential; PC/SC calls block inside it, which is fine here).
+/// are sequential; PC/SC calls and prompts block inside it, which is fine
+/// here: an embedded platform runs on its own runtime).
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
-        .enable_time()
+        .enable_all()
         .build()
         .expect("cannot start the async runtime")
         .block_on(future)
@@ -166,7 +168,11 @@ pub fn run(cli: Cli) -> Exit {
             block_on(commands::card::run(command, &mut stdout)),
             command.common().json,
         ),
-        Command::Demo(args) => (block_on(commands::demo::run(args, &mut stdout)), false),
+        Command::Demo(args) => (commands::demo::run(args, &mut stdout), args.json),
+        Command::Resident(args) => (
+            commands::resident::run(args, &mut stdout),
+            args.options().json,
+        ),
     };
     drop(stdout);
     match result {

@@ -89,9 +89,8 @@ impl PcscTransport {
     pub fn transmit(&self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         let mut inner = self.lock();
         let Inner { card, buffer } = &mut *inner;
-        card.transmit(command, buffer)
-            .map(<[u8]>::to_vec)
-            .map_err(map_transmit_error)
+        let response = card.transmit(command, buffer).map_err(map_transmit_error)?;
+        check_response(response).map(<[u8]>::to_vec)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -141,6 +140,17 @@ pub fn map_transmit_error(error: pcsc::Error) -> TransportError {
     }
 }
 
+/// An answer without the two status bytes is no answer: the reader lost the
+/// card during the exchange. vsmartcard's vpcd, for one, reports a card that
+/// left mid-command as a successful exchange with an empty response. Like a
+/// lost tag, the command may or may not have reached the card.
+pub fn check_response(response: &[u8]) -> Result<&[u8], TransportError> {
+    if response.len() < 2 {
+        return Err(TransportError::TagLost);
+    }
+    Ok(response)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +160,17 @@ mod tests {
     #[test]
     fn transport_is_send_and_sync() {
         assert_send_sync::<PcscTransport>();
+    }
+
+    #[test]
+    fn an_answer_without_status_word_is_tag_loss() {
+        assert_eq!(check_response(&[]), Err(TransportError::TagLost));
+        assert_eq!(check_response(&[0x90]), Err(TransportError::TagLost));
+        assert_eq!(check_response(&[0x90, 0x00]), Ok(&[0x90, 0x00][..]));
+        assert_eq!(
+            check_response(&[0x01, 0x63, 0xC2]),
+            Ok(&[0x01, 0x63, 0xC2][..])
+        );
     }
 
     #[test]

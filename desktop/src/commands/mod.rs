@@ -3,3 +3,4 @@
 pub mod card;
 pub mod demo;
 pub mod readers;
+pub mod resident;

@@ -1,0 +1,301 @@
+//! Drives a [`ResidentSession`] from its current step to the end, asking
+//! [`Answers`] and printing each step. Every card step is a new tap.
+
+use std::sync::Arc;
+
+use mynapoint_core::card::CardTransport;
+use mynapoint_core::pin::{LastTry, PinError, PinKind, PinStatus};
+use mynapoint_core::platform::{Application, ApplicationStatus};
+use mynapoint_core::resident::{LoginOutcome, PinPurpose, ResidentError, ResidentSession, Step};
+
+use super::answers::Answers;
+use super::explain::{failure, line};
+use super::say::Say;
+use crate::commands::card::utc_date;
+use crate::exit::Exit;
+use crate::Failure;
+
+/// A new tap of the card (a new connection to it).
+pub type Taps<'a> = &'a dyn Fn() -> Result<Arc<dyn CardTransport>, Failure>;
+
+/// PIN entries (and lost taps) one card step may take before giving up.
+const PIN_ATTEMPTS: usize = 6;
+/// Steps one flow may take (re-entries included) before giving up.
+const MAX_STEPS: usize = 100;
+
+pub struct Flow<'a, 'o> {
+    pub session: ResidentSession,
+    pub say: Say<'o>,
+    pub(super) answers: &'a mut dyn Answers,
+    taps: Taps<'a>,
+}
+
+/// Whether another PIN entry (or tap) may settle it.
+fn pin_retryable(e: &ResidentError) -> bool {
+    matches!(
+        e.code(),
+        "pin_wrong"
+            | "pin_maybe_counted"
+            | "pin_not_entered"
+            | "pin_format"
+            | "card_lost"
+            | "card_timeout"
+    )
+}
+
+impl<'a, 'o> Flow<'a, 'o> {
+    pub fn new(
+        session: ResidentSession,
+        taps: Taps<'a>,
+        answers: &'a mut dyn Answers,
+        say: Say<'o>,
+    ) -> Self {
+        Self {
+            session,
+            say,
+            answers,
+            taps,
+        }
+    }
+
+    pub(super) fn tap(&self) -> Result<Arc<dyn CardTransport>, Failure> {
+        (self.taps)()
+    }
+
+    /// The whole flow: from the card read to the submitted application.
+    pub async fn apply(&mut self) -> Result<Application, Failure> {
+        for _ in 0..MAX_STEPS {
+            match self.session.step() {
+                Step::ReadCard => self.read_card().await?,
+                Step::EnterPin {
+                    purpose: PinPurpose::Login,
+                } => {
+                    self.log_in().await?;
+                }
+                Step::ChooseMyKeyId { own_choice_allowed } => {
+                    self.choose_my_key_id(own_choice_allowed).await?
+                }
+                Step::EnterRegistration => self.register().await?,
+                Step::ChooseService => self.choose_service().await?,
+                Step::AcceptTerms => self.accept_terms().await?,
+                Step::EnterPayment => self.enter_payment().await?,
+                Step::Review => self.review().await?,
+                Step::EnterPin {
+                    purpose: PinPurpose::SignApplication,
+                } => self.sign_and_submit().await?,
+                Step::SubmitPending => self.retry_submission().await?,
+                Step::Done => return self.status().await,
+                Step::Ended { reason } => {
+                    return Err(failure(ResidentError::SessionEnded { reason }, None))
+                }
+            }
+        }
+        Err(Failure::new(
+            Exit::NotFinished,
+            "too_many_steps",
+            "the flow went round too many times without finishing: stopped",
+        ))
+    }
+
+    /// An error after which the session stands at another step the flow
+    /// goes on from: say it and go on. Anything else stops the flow.
+    pub(super) fn go_on_or_stop(&mut self, e: ResidentError, before: Step) -> Result<(), Failure> {
+        let step = self.session.step();
+        let service = self.session.service().cloned();
+        if e.ends_session() || matches!(step, Step::Ended { .. }) || step == before {
+            return Err(failure(e, service.as_ref()));
+        }
+        self.say.problem(line(&e, service.as_ref()))
+    }
+
+    pub async fn read_card(&mut self) -> Result<(), Failure> {
+        self.say.step("Read the card (no PIN needed)")?;
+        self.say
+            .line("tap: reading the user-authentication certificate ...")?;
+        let card = self
+            .session
+            .read_card(self.tap()?)
+            .await
+            .map_err(|e| failure(e, None))?;
+        self.say.line(format!(
+            "certificate serial (issue number) {}, valid until {}{}",
+            card.serial,
+            utc_date(card.expires_at_unix),
+            if card.valid_now {
+                ""
+            } else {
+                " (NOT valid now)"
+            }
+        ))?;
+        self.say
+            .line("the session is bound to this card from now on")
+    }
+
+    /// Taps to read the retry counter, asks for the PIN (and, with one try
+    /// left, for the explicit confirmation) and keeps it for the next tap.
+    async fn prepare_pin(&mut self, purpose: PinPurpose) -> Result<LastTry, Failure> {
+        self.say
+            .line("tap: reading the PIN retry counter (spends no try) ...")?;
+        let check = self
+            .session
+            .pin_status(self.tap()?)
+            .await
+            .map_err(|e| failure(e, None))?;
+        if let Some(recheck) = check.recheck {
+            self.say.line(match recheck.try_counted {
+                Some(true) => "the try whose answer was lost did count",
+                Some(false) => "the try whose answer was lost did not count",
+                None => "whether the lost try counted is unknown",
+            })?;
+        }
+        let tries = match check.status {
+            PinStatus::Locked => {
+                return Err(PinError::Locked {
+                    kind: PinKind::UserAuth,
+                    by_this_try: false,
+                }
+                .into())
+            }
+            PinStatus::TriesLeft(n) => Some(n),
+            PinStatus::Verified => None,
+        };
+        let mut last_try = LastTry::Refuse;
+        match tries {
+            Some(1) => {
+                self.say.problem(
+                    "only 1 PIN try is left: a wrong PIN locks the card until the municipal \
+                     counter resets it",
+                )?;
+                if !self.answers.spend_last_try(&mut self.say)? {
+                    return Err(Failure::new(
+                        Exit::LastTryRefused,
+                        "last_try_refused",
+                        "the last PIN try was not confirmed: nothing was sent to the card",
+                    ));
+                }
+                last_try = LastTry::Confirmed;
+            }
+            Some(n) => self.say.line(format!(
+                "{n} PIN tries left (3 wrong entries in a row lock the card)"
+            ))?,
+            None => {}
+        }
+        loop {
+            let pin = self.answers.pin(&mut self.say, purpose, tries)?;
+            match self.session.enter_pin(&pin) {
+                Ok(()) => return Ok(last_try),
+                Err(e @ ResidentError::PinFormat(_)) => self.say.problem(line(&e, None))?,
+                Err(e) => return Err(failure(e, None)),
+            }
+        }
+    }
+
+    pub async fn log_in(&mut self) -> Result<LoginOutcome, Failure> {
+        self.say.step("PIN and card login")?;
+        for _ in 0..PIN_ATTEMPTS {
+            let last_try = self.prepare_pin(PinPurpose::Login).await?;
+            self.say.line(
+                "tap: the card checks the PIN and signs the platform's challenge; logging in ...",
+            )?;
+            match self.session.log_in(self.tap()?, last_try).await {
+                Ok(outcome) => {
+                    self.say.line("PIN verified, logged in to the platform")?;
+                    match &outcome.my_key_id {
+                        Some(id) => self.say.line(format!(
+                            "this person's My Key ID: {id}{}",
+                            if outcome.card_reissued {
+                                " (the card was reissued: the record now follows it)"
+                            } else {
+                                ""
+                            }
+                        ))?,
+                        None => self.say.line("no My Key ID yet: one is issued next")?,
+                    }
+                    if outcome.application.is_some() {
+                        self.say.line("an application exists already")?;
+                    }
+                    return Ok(outcome);
+                }
+                Err(e) if pin_retryable(&e) => self.say.problem(line(&e, None))?,
+                Err(e) => return Err(failure(e, None)),
+            }
+        }
+        Err(Failure::new(
+            Exit::NotFinished,
+            "too_many_attempts",
+            "the card login did not succeed after several attempts: stopped",
+        ))
+    }
+
+    pub async fn sign_and_submit(&mut self) -> Result<(), Failure> {
+        self.say
+            .step("PIN again: the card signs the application, then it is submitted")?;
+        let before = self.session.step();
+        for _ in 0..PIN_ATTEMPTS {
+            let last_try = self.prepare_pin(PinPurpose::SignApplication).await?;
+            self.say.line(
+                "tap: the card checks the PIN and signs the platform's digest of this application ...",
+            )?;
+            match self.session.sign_and_submit(self.tap()?, last_try).await {
+                Ok(app) => {
+                    return self.say.line(format!(
+                        "signed and submitted: application {}",
+                        app.application_id
+                    ))
+                }
+                Err(e) if pin_retryable(&e) => self.say.problem(line(&e, None))?,
+                Err(e) => return self.go_on_or_stop(e, before),
+            }
+        }
+        Err(Failure::new(
+            Exit::NotFinished,
+            "too_many_attempts",
+            "the card's signature did not succeed after several attempts: stopped",
+        ))
+    }
+
+    /// The signed application's answer was lost: repeat it (same body and key).
+    async fn retry_submission(&mut self) -> Result<(), Failure> {
+        for attempt in 1..=3u64 {
+            tokio::time::sleep(std::time::Duration::from_secs(attempt)).await;
+            self.say
+                .line("repeating the submission (same signed content, same key) ...")?;
+            match self.session.retry_submission().await {
+                Ok(_) => return Ok(()),
+                Err(e) if self.session.step() == Step::SubmitPending => {
+                    self.say.problem(line(&e, None))?
+                }
+                Err(e) => return self.go_on_or_stop(e, Step::SubmitPending),
+            }
+        }
+        Err(Failure::new(
+            Exit::Platform,
+            "submission_unconfirmed",
+            "the application was signed but the platform did not confirm it: run \
+             `mynapoint resident status` later to see whether it arrived",
+        ))
+    }
+
+    /// The application's status (申込済み / registered).
+    pub async fn status(&mut self) -> Result<Application, Failure> {
+        self.say.step("Application status")?;
+        let app = self
+            .session
+            .application_status()
+            .await
+            .map_err(|e| failure(e, None))?;
+        self.say.line(match app.status {
+            ApplicationStatus::Submitted => {
+                "status: submitted (申込済み); registration with the payment service takes about a day"
+            }
+            ApplicationStatus::Registered => "status: registered with the payment service",
+        })?;
+        self.say.line(format!(
+            "service: {} [{}], payment ID {}",
+            app.service_name, app.service_id, app.payment_id_masked
+        ))?;
+        self.say
+            .line("points are shown by the payment service itself, never in this app")?;
+        Ok(app)
+    }
+}

@@ -1,0 +1,167 @@
+//! Getting a My Key ID: auto-generated candidates or an own choice, then the
+//! registration form (password, e-mail, notifications, base municipality).
+
+use mynapoint_core::platform::Notifications;
+use mynapoint_core::resident::{Field, RegistrationForm, ResidentError, Step};
+use zeroize::Zeroizing;
+
+use super::answers::KeyChoice;
+use super::explain::{failure, line};
+use super::flow::Flow;
+use crate::Failure;
+
+/// The registration screen's answers, kept until the platform accepts them.
+#[derive(Default)]
+struct Typed {
+    password: Zeroizing<String>,
+    password_again: Zeroizing<String>,
+    email: Zeroizing<String>,
+    email_again: Zeroizing<String>,
+    notifications: Notifications,
+    municipality: Zeroizing<String>,
+}
+
+impl Typed {
+    fn form(&self) -> RegistrationForm {
+        let email = (!self.email.is_empty()).then(|| self.email.to_string());
+        RegistrationForm {
+            password: self.password.to_string(),
+            password_again: self.password_again.to_string(),
+            email_again: email.as_ref().map(|_| self.email_again.to_string()),
+            email,
+            notifications: self.notifications,
+            base_municipality: self.municipality.to_string(),
+        }
+    }
+}
+
+impl Flow<'_, '_> {
+    pub(super) async fn choose_my_key_id(&mut self, own_allowed: bool) -> Result<(), Failure> {
+        self.say.step("Get a My Key ID")?;
+        self.say.line(
+            "auto-generation: the platform proposes a duplicate-checked candidate; you may ask \
+             again, at most 3 times, and the 3rd is the one registered",
+        )?;
+        if own_allowed {
+            self.say.line(
+                "own choice: 8 characters, checked for duplicates; after 3 taken ones, \
+                 auto-generation only",
+            )?;
+        }
+        while let Step::ChooseMyKeyId { own_choice_allowed } = self.session.step() {
+            match self.answers.key_choice(&mut self.say, own_choice_allowed)? {
+                KeyChoice::Auto => self.next_candidates().await?,
+                KeyChoice::Own(id) => self.check_own(&id).await?,
+            }
+        }
+        Ok(())
+    }
+
+    async fn next_candidates(&mut self) -> Result<(), Failure> {
+        loop {
+            self.say.line("asking the platform for a candidate ...")?;
+            let c = match self.session.next_candidate().await {
+                Ok(c) => c,
+                Err(e @ ResidentError::NoMoreCandidates) => {
+                    return self.say.problem(line(&e, None));
+                }
+                Err(e) => return Err(failure(e, None)),
+            };
+            self.say
+                .line(format!("candidate {} of 3: {}", c.attempt, c.candidate))?;
+            if c.is_final {
+                self.say.line(format!(
+                    "the 3rd candidate is final: {} is the one registered (candidates were {})",
+                    c.candidate,
+                    self.session.candidates().join(", ")
+                ))?;
+                return Ok(());
+            }
+            if self.answers.take_candidate(&mut self.say, &c)? {
+                self.session
+                    .choose_candidate(&c.candidate)
+                    .map_err(|e| failure(e, None))?;
+                return self.say.line(format!("chosen: {}", c.candidate));
+            }
+        }
+    }
+
+    async fn check_own(&mut self, id: &str) -> Result<(), Failure> {
+        self.say.line(format!("checking {id} for duplicates ..."))?;
+        match self.session.check_own_choice(id).await {
+            Ok(r) if r.available => self.say.line(format!("{id} is available: chosen")),
+            Ok(r) => self.say.problem(format!(
+                "{id} is taken (check {} of 3){}",
+                r.checks_used,
+                if r.fallback_to_auto {
+                    ": continue with auto-generation"
+                } else {
+                    ": choose another"
+                }
+            )),
+            Err(e @ (ResidentError::Invalid(_) | ResidentError::OwnChoiceExhausted)) => {
+                self.say.problem(line(&e, None))
+            }
+            Err(e) => Err(failure(e, None)),
+        }
+    }
+
+    fn ask(&mut self, field: Field) -> Result<Zeroizing<String>, Failure> {
+        self.answers.field(&mut self.say, field, None)
+    }
+
+    fn ask_into(&mut self, typed: &mut Typed, field: Field) -> Result<(), Failure> {
+        let value = self.ask(field)?;
+        match field {
+            Field::Password => typed.password = value,
+            Field::PasswordConfirmation => typed.password_again = value,
+            Field::Email => {
+                typed.email = value;
+                if !typed.email.is_empty() {
+                    typed.email_again = self.ask(Field::EmailConfirmation)?;
+                    typed.notifications = self.answers.notifications(&mut self.say)?;
+                }
+            }
+            Field::EmailConfirmation => typed.email_again = value,
+            _ => typed.municipality = value,
+        }
+        Ok(())
+    }
+
+    pub(super) async fn register(&mut self) -> Result<(), Failure> {
+        let chosen = self.session.chosen_my_key_id().unwrap_or("?").to_owned();
+        self.say.step(format!(
+            "Register My Key ID {chosen}: My Page password, e-mail, base municipality"
+        ))?;
+        let mut typed = Typed::default();
+        for field in [
+            Field::Password,
+            Field::PasswordConfirmation,
+            Field::Email,
+            Field::BaseMunicipality,
+        ] {
+            self.ask_into(&mut typed, field)?;
+        }
+        loop {
+            self.say.line("issuing the My Key ID ...")?;
+            match self.session.issue_my_key_id(typed.form()).await {
+                Ok(record) => {
+                    self.say.line(format!(
+                        "My Key ID {} issued, registered with the card's serial {}",
+                        record.my_key_id, record.certificate_serial
+                    ))?;
+                    return self.say.line(format!(
+                        "e-mail {}, base municipality {}",
+                        record.email.as_deref().unwrap_or("none"),
+                        record.base_municipality
+                    ));
+                }
+                Err(ResidentError::Invalid(f)) if f.field != Field::MyKeyId => {
+                    self.say.problem(line(&ResidentError::Invalid(f), None))?;
+                    self.ask_into(&mut typed, f.field)?;
+                }
+                Err(e) => return self.go_on_or_stop(e, Step::EnterRegistration),
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The person at the terminal answers (or standard input, line by line).
+
+use mynapoint_core::platform::{Candidate, Notifications, Service, ServiceSummary};
+use mynapoint_core::resident::{Field, PinPurpose, Review};
+use zeroize::Zeroizing;
+
+use super::answers::{is_secret, Answers, KeyChoice};
+use super::explain::field_label;
+use super::input::Input;
+use super::say::Say;
+use crate::Failure;
+
+pub struct Terminal {
+    input: Input,
+}
+
+impl Terminal {
+    pub fn new(input: Input) -> Self {
+        Self { input }
+    }
+
+    /// `y`/`yes` or `n`/`no` (`default` for an empty line); asks again otherwise.
+    fn yes_no(
+        &mut self,
+        say: &mut Say,
+        prompt: &str,
+        default: Option<bool>,
+    ) -> Result<bool, Failure> {
+        loop {
+            let answer = self.input.line(say, prompt)?;
+            match answer.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => return Ok(true),
+                "n" | "no" => return Ok(false),
+                "" if default.is_some() => return Ok(default.unwrap_or(false)),
+                _ => say.problem("answer y or n")?,
+            }
+        }
+    }
+}
+
+fn parse_notifications(text: &str) -> Option<Notifications> {
+    let mut n = Notifications::default();
+    match text.trim() {
+        "" | "all" => {
+            return Some(Notifications {
+                points_granted: true,
+                points_expired: true,
+                password_changed: true,
+                my_key_id_changes: true,
+            })
+        }
+        "none" => return Some(n),
+        list => {
+            for item in list.split(',').map(str::trim) {
+                match item {
+                    "granted" => n.points_granted = true,
+                    "expired" => n.points_expired = true,
+                    "password" => n.password_changed = true,
+                    "my-key-id" => n.my_key_id_changes = true,
+                    _ => return None,
+                }
+            }
+        }
+    }
+    Some(n)
+}
+
+impl Answers for Terminal {
+    fn pin(
+        &mut self,
+        say: &mut Say,
+        purpose: PinPurpose,
+        tries_left: Option<u8>,
+    ) -> Result<Zeroizing<String>, Failure> {
+        let what = match purpose {
+            PinPurpose::Login => "PIN for card login",
+            PinPurpose::SignApplication => "PIN for the card's signature",
+        };
+        let prompt = match tries_left {
+            Some(1) => format!("{what} (4 digits, LAST try)"),
+            Some(n) => format!("{what} (4 digits, {n} tries left)"),
+            None => format!("{what} (4 digits)"),
+        };
+        self.input.secret(say, &prompt)
+    }
+
+    fn spend_last_try(&mut self, say: &mut Say) -> Result<bool, Failure> {
+        let answer = self
+            .input
+            .line(say, "type `last try` to use it (anything else stops here)")?;
+        Ok(answer.trim().eq_ignore_ascii_case("last try"))
+    }
+
+    fn key_choice(&mut self, say: &mut Say, own_allowed: bool) -> Result<KeyChoice, Failure> {
+        if !own_allowed {
+            self.input
+                .line(say, "press Enter for an auto-generated candidate")?;
+            return Ok(KeyChoice::Auto);
+        }
+        let answer = self.input.line(
+            say,
+            "My Key ID: Enter (or `auto`) for auto-generation, or type your own 8 characters",
+        )?;
+        Ok(match answer.trim() {
+            "" | "auto" => KeyChoice::Auto,
+            own => KeyChoice::Own(own.to_owned()),
+        })
+    }
+
+    fn take_candidate(&mut self, say: &mut Say, candidate: &Candidate) -> Result<bool, Failure> {
+        let prompt = format!(
+            "take {}? y (or Enter) takes it, n asks for another",
+            candidate.candidate
+        );
+        self.yes_no(say, &prompt, Some(true))
+    }
+
+    fn field(
+        &mut self,
+        say: &mut Say,
+        field: Field,
+        service: Option<&Service>,
+    ) -> Result<Zeroizing<String>, Failure> {
+        let label = field_label(field, service);
+        if is_secret(field) {
+            self.input.secret(say, &label)
+        } else {
+            self.input.line(say, &label)
+        }
+    }
+
+    fn notifications(&mut self, say: &mut Say) -> Result<Notifications, Failure> {
+        loop {
+            let answer = self.input.line(
+                say,
+                "e-mail notifications: all, none, or a comma list of granted, expired, \
+                 password, my-key-id (Enter: all)",
+            )?;
+            match parse_notifications(&answer) {
+                Some(n) => return Ok(n),
+                None => say.problem(
+                    "notifications: use all, none, or names from granted, expired, password, my-key-id",
+                )?,
+            }
+        }
+    }
+
+    fn keyword(&mut self, say: &mut Say) -> Result<String, Failure> {
+        loop {
+            let answer = self
+                .input
+                .line(say, "search payment services (e.g. イオン, aeon, PayPay)")?;
+            let keyword = answer.trim();
+            if !keyword.is_empty() {
+                return Ok(keyword.to_owned());
+            }
+            say.problem("type a keyword")?;
+        }
+    }
+
+    fn pick_service(
+        &mut self,
+        say: &mut Say,
+        found: &[ServiceSummary],
+    ) -> Result<Option<usize>, Failure> {
+        let prompt = format!(
+            "number of the service (1-{}), Enter to search again",
+            found.len()
+        );
+        loop {
+            let answer = self.input.line(say, &prompt)?;
+            let answer = answer.trim();
+            if answer.is_empty() {
+                return Ok(None);
+            }
+            match answer.parse::<usize>() {
+                Ok(n) if (1..=found.len()).contains(&n) => return Ok(Some(n - 1)),
+                _ => say.problem(format!("type a number from 1 to {}", found.len()))?,
+            }
+        }
+    }
+
+    fn accept_terms(&mut self, say: &mut Say, _service: &Service) -> Result<bool, Failure> {
+        self.yes_no(say, "accept these terms? y/n", None)
+    }
+
+    fn confirm_review(&mut self, say: &mut Say, _review: &Review) -> Result<bool, Failure> {
+        self.yes_no(
+            say,
+            "apply with this? y: the card signs it next, n: enter the payment details again",
+            None,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_notifications;
+
+    #[test]
+    fn notification_choices() {
+        assert!(parse_notifications("all").unwrap().my_key_id_changes);
+        assert_eq!(parse_notifications("none"), Some(Default::default()));
+        let n = parse_notifications("granted, password").unwrap();
+        assert!(n.points_granted && n.password_changed && !n.points_expired);
+        assert_eq!(parse_notifications("sometimes"), None);
+    }
+}
