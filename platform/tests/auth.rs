@@ -41,9 +41,13 @@ async fn a_captured_login_replayed_with_its_idempotency_key_gets_no_session() {
     let (id, challenge) = h.challenge().await;
     let body = Harness::login_body(&card, &id, &card.sign_message(&challenge));
     let key = "6f1c1a4e-2f55-4c1e-9d7e-0c9e6b9a1f00";
-    let first = h.call("POST", "/v1/auth/login", None, Some(&body), Some(key)).await;
+    let first = h
+        .call("POST", "/v1/auth/login", None, Some(&body), Some(key))
+        .await;
     first.expect(200);
-    let replay = h.call("POST", "/v1/auth/login", None, Some(&body), Some(key)).await;
+    let replay = h
+        .call("POST", "/v1/auth/login", None, Some(&body), Some(key))
+        .await;
     replay.expect_error(400, "challenge_used");
 }
 
