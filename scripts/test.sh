@@ -4,14 +4,17 @@
 #
 #   1. installs the system packages the tests need, only those missing:
 #      pcscd, vsmartcard-vpcd (the virtual reader), libpcsclite-dev and
-#      pkg-config (to build the pcsc crate), opensc (opensc-tool, for manual
-#      checks), openssl
+#      pkg-config (to build the pcsc crate), opensc and openssl (the
+#      interoperability tests in desktop/tests/opensc_interop.rs run
+#      pkcs15-tool, pkcs15-crypt, opensc-tool and openssl against cardsim)
 #   2. cargo fmt --all --check
 #   3. cargo clippy --workspace --all-targets -- -D warnings
 #   4. cargo test --workspace
 #
 # The tests that need a reader start and stop their own pcscd (see
-# tests/src/lib.rs, crate mynapoint-e2e); starting pcscd needs root.
+# tests/src/lib.rs, crate mynapoint-e2e); starting pcscd needs root. They
+# share the one virtual reader through the harness lock, so test binaries
+# and threads may run in parallel.
 # Every step runs even if an earlier one failed; the summary lists them all.
 set -euo pipefail
 
