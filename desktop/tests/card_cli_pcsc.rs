@@ -328,13 +328,10 @@ fn a_wrong_last_try_locks_and_a_locked_card_gets_no_verify() {
 
     let out = mynapoint(&["card", "pin-status", "--json", "--reader", R], "");
     assert_exit(&out, 7);
-    let v: serde_json::Value = serde_json::Deserializer::from_slice(&out.stdout)
-        .into_iter()
-        .next()
-        .expect("a JSON value")
-        .expect("JSON");
-    assert_eq!(v["locked"], true, "{}", stdout(&out));
-    assert_eq!(v["tries_left"], 0, "{}", stdout(&out));
+    // One JSON document: the error, with its stable kind.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON value");
+    assert_eq!(v["error"]["kind"], "pin_locked", "{}", stdout(&out));
+    assert_eq!(v["error"]["exit_code"], 7, "{}", stdout(&out));
 
     // Even the right PIN, even confirmed: not sent to a locked card.
     card.clear_log();

@@ -517,3 +517,41 @@ proptest! {
         rt.block_on(run_plans(plans))?;
     }
 }
+
+/// A reader that delivers VERIFY to the card and then hands back an empty
+/// answer (what vpcd does when the card leaves mid-command).
+struct BrokenAnswerToVerify(Arc<SimTransport>);
+
+#[async_trait::async_trait]
+impl mynapoint_core::card::CardTransport for BrokenAnswerToVerify {
+    fn capabilities(&self) -> mynapoint_core::card::ReaderCapabilities {
+        self.0.capabilities()
+    }
+    async fn transceive(&self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let answer = self.0.transceive(command).await?;
+        let is_verify_with_pin = command[1] == ins::VERIFY && command.len() > 4;
+        Ok(if is_verify_with_pin {
+            Vec::new()
+        } else {
+            answer
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_broken_answer_to_verify_means_the_try_may_have_counted() {
+    use mynapoint_core::card::CardTransport;
+    let card = card_a();
+    let mut session = CardSession::new();
+    session.enter_pin(pin(WRONG_PIN));
+    let t = phone_tap(&card);
+    let mut tap = session
+        .tap(Arc::new(BrokenAnswerToVerify(t.clone())))
+        .await
+        .unwrap();
+    let err = tap.verify(AUTH, LastTry::Refuse).await.unwrap_err();
+    assert!(matches!(err, PinError::MaybeCounted { .. }), "{err:?}");
+    drop(tap);
+    assert!(session.pin_in_doubt(AUTH));
+    assert_eq!(tries_left(&card), 2, "the card did count it");
+}

@@ -124,7 +124,9 @@ impl CardLink {
                     Err(e) => TraceOutcome::Failed(e.to_string()),
                 };
                 self.trace.push(TraceEntry::new(cmd, bytes.len(), outcome));
-                Ok(parsed?)
+                // The command reached the card: a broken answer is not a
+                // pre-send error (a VERIFY may have counted).
+                parsed.map_err(|e| CardError::Malformed(e.to_string()))
             }
             Err(e) => {
                 self.trace.push(TraceEntry::new(

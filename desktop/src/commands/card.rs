@@ -4,7 +4,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 use mynapoint_core::card::{CardSession, CardTransport, CertificateInfo, Sex, Tap};
-use mynapoint_core::pin::{LastTry, Pin, PinKind, PinStatus};
+use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind, PinStatus};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -100,14 +100,14 @@ async fn verify(
     let tries = match status {
         PinStatus::Verified => return Ok(()),
         PinStatus::Locked => {
-            return Err(mynapoint_core::pin::PinError::Locked {
+            return Err(PinError::Locked {
                 kind,
                 by_this_try: false,
             }
             .into());
         }
         PinStatus::TriesLeft(1) if !confirm => {
-            return Err(mynapoint_core::pin::PinError::LastTryNeedsConfirmation(kind).into());
+            return Err(PinError::LastTryNeedsConfirmation(kind).into());
         }
         PinStatus::TriesLeft(n) => n,
     };
@@ -194,8 +194,7 @@ struct PinStatusView {
 }
 
 async fn pin_status(tap: &mut Tap<'_>, c: &CardCommon, out: &mut dyn Write) -> Result<(), Failure> {
-    let status = tap.pin_status(PinKind::UserAuth).await?;
-    let (tries_left, plain) = match status {
+    let (tries_left, plain) = match tap.pin_status(PinKind::UserAuth).await? {
         PinStatus::TriesLeft(n) => (
             Some(n),
             format!(
@@ -208,25 +207,21 @@ async fn pin_status(tap: &mut Tap<'_>, c: &CardCommon, out: &mut dyn Write) -> R
             ),
         ),
         PinStatus::Verified => (None, "already verified in this session".to_string()),
-        PinStatus::Locked => (
-            Some(0),
-            "locked: reset the PIN at the municipal counter".to_string(),
-        ),
+        // One message (and one JSON document, the error) for a locked PIN.
+        PinStatus::Locked => {
+            return Err(PinError::Locked {
+                kind: PinKind::UserAuth,
+                by_this_try: false,
+            }
+            .into());
+        }
     };
     let view = PinStatusView {
         pin: "user-authentication",
         tries_left,
-        locked: status == PinStatus::Locked,
+        locked: false,
     };
-    emit(out, c.json, &view, &plain)?;
-    if status == PinStatus::Locked {
-        return Err(Failure::new(
-            Exit::PinLocked,
-            "pin_locked",
-            "the user-authentication PIN is locked: reset it at the municipal counter",
-        ));
-    }
-    Ok(())
+    emit(out, c.json, &view, &plain)
 }
 
 #[derive(Serialize)]
