@@ -55,6 +55,8 @@ error_codes! {
     MyKeyIdAlreadyIssued = ("my_key_id_already_issued", 409),
     MyKeyIdTaken = ("my_key_id_taken", 409),
     MyKeyIdRevoked = ("my_key_id_revoked", 409),
+    MyKeyIdUnchanged = ("my_key_id_unchanged", 400),
+    FreshLoginRequired = ("fresh_login_required", 409),
     ServiceUnknown = ("service_unknown", 404),
     PaymentIdFormat = ("payment_id_format", 400),
     SecurityCodeFormat = ("security_code_format", 400),

@@ -1,6 +1,8 @@
 //! My Key ID: 8 half-width upper-case letters/digits, one per person,
 //! chosen by auto-generation (3 candidates, the 3rd is final) or own choice
 //! (3 duplicate checks, then back to auto-generation); revocation is final.
+//! A change follows the same rules in a new card login; the old id is
+//! retired and never issued again.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,12 +11,13 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use crate::auth::sessions::Session;
 use crate::auth::Auth;
 use crate::crypto::Secret;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::extract::JsonBody;
 use crate::http::AppState;
-use crate::store::{IssueRefusal, MyKeyIdRecord, NewMyKeyId};
+use crate::store::{ChangeRefusal, IssueRefusal, MyKeyIdRecord, NewMyKeyId};
 
 pub const MAX_CANDIDATES: usize = 3;
 pub const MAX_OWN_CHECKS: u8 = 3;
@@ -161,6 +164,7 @@ pub fn record_json(r: &MyKeyIdRecord) -> Value {
         "notifications": r.notifications,
         "base_municipality": r.base_municipality,
         "status": if r.active { "active" } else { "revoked" },
+        "changed_at": r.changed_at,
     })
 }
 
@@ -198,13 +202,73 @@ fn record_of(app: &AppState, auth: &Auth) -> ApiResult<Option<MyKeyIdRecord>> {
     }
 }
 
-/// Refuses choosing an id when the person already has (or had) one.
+/// Refuses issuing when the person already has (or had) one.
 fn ensure_none_issued(app: &AppState, auth: &Auth) -> ApiResult<()> {
     match record_of(app, auth)? {
         Some(r) if r.active => Err(refusal(IssueRefusal::AlreadyIssued)),
         Some(_) => Err(refusal(IssueRefusal::Revoked)),
         None => Ok(()),
     }
+}
+
+fn fresh_login_required() -> ApiError {
+    ApiError::new(
+        ErrorCode::FreshLoginRequired,
+        "A My Key ID was already chosen in this session; log in with the card again to change it.",
+    )
+}
+
+fn unchanged() -> ApiError {
+    ApiError::new(
+        ErrorCode::MyKeyIdUnchanged,
+        "This is already the person's My Key ID; choose another.",
+    )
+    .field("my_key_id")
+}
+
+/// Whether this session may look for an id (candidates, own-choice checks):
+/// for issuance (none yet) or for a change (an active one, in a session that
+/// has not chosen one yet). Returns the active id, if any.
+fn ensure_may_choose(app: &AppState, auth: &Auth) -> ApiResult<Option<String>> {
+    let current = match record_of(app, auth)? {
+        Some(r) if !r.active => return Err(refusal(IssueRefusal::Revoked)),
+        Some(r) => Some(r.my_key_id),
+        None => None,
+    };
+    if auth.session.my_key_id_chosen {
+        return Err(fresh_login_required());
+    }
+    Ok(current)
+}
+
+fn parse_mode(body: &JsonBody) -> ApiResult<&str> {
+    let mode = body.str("mode")?;
+    if mode != "auto" && mode != "own" {
+        return Err(
+            ApiError::new(ErrorCode::ModeFormat, "`mode` must be \"auto\" or \"own\".")
+                .field("mode"),
+        );
+    }
+    Ok(mode)
+}
+
+/// The session's rule for the chosen id: offered (auto) or checked (own).
+fn ensure_chosen_in_session(session: &Session, mode: &str, id: &str) -> ApiResult<()> {
+    if mode == "auto" && !session.candidates.iter().any(|c| c == id) {
+        return Err(ApiError::new(
+            ErrorCode::MyKeyIdNotOffered,
+            "In auto mode the My Key ID must be one of the candidates offered in this session.",
+        )
+        .field("my_key_id"));
+    }
+    if mode == "own" && !session.checked_available.iter().any(|c| c == id) {
+        return Err(ApiError::new(
+            ErrorCode::MyKeyIdNotChecked,
+            "In own mode the My Key ID must have been checked as available in this session.",
+        )
+        .field("my_key_id"));
+    }
+    Ok(())
 }
 
 /// `GET /v1/my-key-id`
@@ -215,7 +279,7 @@ pub async fn get(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Valu
 
 /// `POST /v1/my-key-id/candidates`
 pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
-    ensure_none_issued(&app, &auth)?;
+    ensure_may_choose(&app, &auth)?;
     if auth.session.candidates.len() >= MAX_CANDIDATES {
         return Err(ApiError::new(
             ErrorCode::NoMoreCandidates,
@@ -256,7 +320,9 @@ pub async fn check(
 ) -> ApiResult<Json<Value>> {
     let id = body.str("my_key_id")?;
     check_format(id)?;
-    ensure_none_issued(&app, &auth)?;
+    if ensure_may_choose(&app, &auth)?.as_deref() == Some(id) {
+        return Err(unchanged());
+    }
     let taken = app.store.lock().expect("lock").my_key_id_taken(id)?;
     let used = auth.update(&app, |s| {
         if s.checks_used >= MAX_OWN_CHECKS {
@@ -287,13 +353,7 @@ pub async fn issue(
     auth: Auth,
     body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let mode = body.str("mode")?;
-    if mode != "auto" && mode != "own" {
-        return Err(
-            ApiError::new(ErrorCode::ModeFormat, "`mode` must be \"auto\" or \"own\".")
-                .field("mode"),
-        );
-    }
+    let mode = parse_mode(&body)?;
     let id = body.str("my_key_id")?;
     check_format(id)?;
     let password = Secret::new(body.str("password")?);
@@ -308,20 +368,7 @@ pub async fn issue(
 
     ensure_none_issued(&app, &auth)?;
     let session = &auth.session;
-    if mode == "auto" && !session.candidates.iter().any(|c| c == id) {
-        return Err(ApiError::new(
-            ErrorCode::MyKeyIdNotOffered,
-            "In auto mode the My Key ID must be one of the candidates offered in this session.",
-        )
-        .field("my_key_id"));
-    }
-    if mode == "own" && !session.checked_available.iter().any(|c| c == id) {
-        return Err(ApiError::new(
-            ErrorCode::MyKeyIdNotChecked,
-            "In own mode the My Key ID must have been checked as available in this session.",
-        )
-        .field("my_key_id"));
-    }
+    ensure_chosen_in_session(session, mode, id)?;
 
     let cost = app.config.password_hash;
     let hash = tokio::task::spawn_blocking(move || cost.hash(&password))
@@ -346,8 +393,47 @@ pub async fn issue(
             now,
         })?;
     let record = result.map_err(refusal)?;
+    auth.update(&app, |s| s.my_key_id_chosen = true)?;
     tracing::info!(person = record.person_id, mode, "My Key ID issued");
     Ok((StatusCode::CREATED, Json(record_json(&record))))
+}
+
+/// `PUT /v1/my-key-id`: a new id by the issuance rules of this session (a
+/// card login); the old id is retired, never issued again.
+pub async fn change(
+    State(app): State<AppState>,
+    auth: Auth,
+    body: JsonBody,
+) -> ApiResult<Json<Value>> {
+    let mode = parse_mode(&body)?;
+    let id = body.str("my_key_id")?;
+    check_format(id)?;
+    let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
+    if !record.active {
+        return Err(refusal(IssueRefusal::Revoked));
+    }
+    if auth.session.my_key_id_chosen {
+        return Err(fresh_login_required());
+    }
+    if record.my_key_id == id {
+        return Err(unchanged());
+    }
+    ensure_chosen_in_session(&auth.session, mode, id)?;
+    let now = app.clock.now();
+    let result = app
+        .store
+        .lock()
+        .expect("lock")
+        .change_my_key_id(record.person_id, id, now)?;
+    let changed = result.map_err(|r| match r {
+        ChangeRefusal::NotIssued => not_issued(),
+        ChangeRefusal::Revoked => refusal(IssueRefusal::Revoked),
+        ChangeRefusal::Unchanged => unchanged(),
+        ChangeRefusal::Taken => refusal(IssueRefusal::Taken),
+    })?;
+    auth.update(&app, |s| s.my_key_id_chosen = true)?;
+    tracing::info!(person = changed.person_id, mode, "My Key ID changed");
+    Ok(Json(record_json(&changed)))
 }
 
 /// `DELETE /v1/my-key-id`

@@ -540,7 +540,6 @@ impl mynapoint_core::card::CardTransport for BrokenAnswerToVerify {
 
 #[tokio::test]
 async fn a_broken_answer_to_verify_means_the_try_may_have_counted() {
-    use mynapoint_core::card::CardTransport;
     let card = card_a();
     let mut session = CardSession::new();
     session.enter_pin(pin(WRONG_PIN));

@@ -292,6 +292,17 @@ impl PlatformApi for HttpPlatform {
             .await
     }
 
+    async fn change_my_key_id(
+        &self,
+        token: &SessionToken,
+        request: &ChangeRequest,
+        key: &IdempotencyKey,
+    ) -> Result<MyKeyIdRecord, PlatformError> {
+        let mut call = Call::post(&["my-key-id"], Some(token), request, Some(key))?;
+        call.method = Method::PUT;
+        self.call(call).await
+    }
+
     async fn revoke_my_key_id(
         &self,
         token: &SessionToken,

@@ -55,6 +55,15 @@ pub trait PlatformApi: Send + Sync {
         key: &IdempotencyKey,
     ) -> Result<MyKeyIdRecord, PlatformError>;
 
+    /// `PUT /v1/my-key-id`: changes the active My Key ID (the old one is
+    /// retired for good).
+    async fn change_my_key_id(
+        &self,
+        token: &SessionToken,
+        request: &ChangeRequest,
+        key: &IdempotencyKey,
+    ) -> Result<MyKeyIdRecord, PlatformError>;
+
     /// `DELETE /v1/my-key-id` (irreversible).
     async fn revoke_my_key_id(
         &self,

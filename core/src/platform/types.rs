@@ -115,6 +115,9 @@ pub struct MyKeyIdRecord {
     pub notifications: Notifications,
     pub base_municipality: String,
     pub status: MyKeyIdStatus,
+    /// When the id was last changed (unix seconds); `None` if never.
+    #[serde(default)]
+    pub changed_at: Option<u64>,
 }
 
 /// `POST /v1/my-key-id/candidates` -> 200.
@@ -151,6 +154,14 @@ pub struct IssueRequest {
     pub email: Option<String>,
     pub notifications: Notifications,
     pub base_municipality: String,
+}
+
+/// `PUT /v1/my-key-id` body: the new id, chosen by the issuance rules in
+/// this (card login) session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRequest {
+    pub mode: IssueMode,
+    pub my_key_id: String,
 }
 
 /// `DELETE /v1/my-key-id` -> 200.

@@ -77,6 +77,13 @@ pub enum ResidentError {
     MyKeyIdRevoked,
     #[error("a My Key ID is required first")]
     MyKeyIdRequired,
+    /// A change to the id the person already has.
+    #[error("that is already the My Key ID")]
+    MyKeyIdUnchanged,
+    /// A My Key ID was issued or changed in this session: changing it (again)
+    /// needs a new session (card + PIN).
+    #[error("log in with the card again to change the My Key ID")]
+    FreshLoginRequired,
 
     #[error("unknown payment service")]
     ServiceUnknown,
@@ -137,6 +144,8 @@ impl ResidentError {
             MyKeyIdAlreadyIssued => "my_key_id_already_issued",
             MyKeyIdRevoked => "my_key_id_revoked",
             MyKeyIdRequired => "my_key_id_required",
+            MyKeyIdUnchanged => "my_key_id_unchanged",
+            FreshLoginRequired => "fresh_login_required",
             ServiceUnknown => "service_unknown",
             TermsVersionMismatch => "terms_version_mismatch",
             AlreadyApplied => "already_applied",
@@ -221,6 +230,8 @@ impl From<PlatformError> for ResidentError {
                 C::MyKeyIdAlreadyIssued => ResidentError::MyKeyIdAlreadyIssued,
                 C::MyKeyIdRevoked => ResidentError::MyKeyIdRevoked,
                 C::MyKeyIdRequired => ResidentError::MyKeyIdRequired,
+                C::MyKeyIdUnchanged => ResidentError::MyKeyIdUnchanged,
+                C::FreshLoginRequired => ResidentError::FreshLoginRequired,
                 C::ServiceUnknown => ResidentError::ServiceUnknown,
                 C::TermsVersionMismatch => ResidentError::TermsVersionMismatch,
                 C::AlreadyApplied => ResidentError::AlreadyApplied,

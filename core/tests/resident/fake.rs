@@ -26,6 +26,7 @@ pub enum Endpoint {
     Candidate,
     Check,
     Issue,
+    Change,
     Revoke,
     Search,
     Service,
@@ -49,6 +50,7 @@ struct Session {
     candidates: Vec<String>,
     taken_checks: u8,
     available: HashSet<String>,
+    chosen_here: bool,
 }
 
 #[derive(Clone)]
@@ -66,6 +68,7 @@ struct State {
     taken: HashSet<String>,
     scripted_candidates: VecDeque<String>,
     issue_replies: HashMap<String, (String, Result<MyKeyIdRecord, PlatformError>)>,
+    change_replies: HashMap<String, (String, MyKeyIdRecord)>,
     submit_replies: HashMap<String, (String, Result<Application, PlatformError>)>,
     faults: HashMap<Endpoint, VecDeque<Fault>>,
     calls: Vec<Endpoint>,
@@ -461,6 +464,7 @@ impl PlatformApi for FakePlatform {
                     cert,
                     candidates: Vec::new(),
                     taken_checks: 0,
+                    chosen_here: false,
                     available: HashSet::new(),
                 },
             );
@@ -581,6 +585,7 @@ impl PlatformApi for FakePlatform {
                     notifications: request.notifications,
                     base_municipality: request.base_municipality.clone(),
                     status: MyKeyIdStatus::Active,
+                    changed_at: None,
                 };
                 person(st, t).record = Some(record.clone());
                 Ok(record)
@@ -588,6 +593,60 @@ impl PlatformApi for FakePlatform {
             st.issue_replies
                 .insert(key.as_str().to_owned(), (body.clone(), reply.clone()));
             reply
+        });
+        Self::leave(fault, result)
+    }
+
+    async fn change_my_key_id(
+        &self,
+        token: &SessionToken,
+        request: &ChangeRequest,
+        key: &IdempotencyKey,
+    ) -> Result<MyKeyIdRecord, PlatformError> {
+        let fault = self.enter(Endpoint::Change)?;
+        let body = serde_json::to_string(request).unwrap();
+        let result = self.with_session(token, |st, t| {
+            st.keys.push((Endpoint::Change, key.as_str().to_owned()));
+            if let Some((stored_body, reply)) = st.change_replies.get(key.as_str()) {
+                if *stored_body != body {
+                    return Err(err(422, "idempotency_key_reused", None));
+                }
+                return Ok(reply.clone());
+            }
+            let Some(current) = person(st, t).record.clone() else {
+                return Err(err(404, "my_key_id_not_issued", None));
+            };
+            if current.status != MyKeyIdStatus::Active {
+                return Err(err(409, "my_key_id_revoked", None));
+            }
+            if session(st, t).chosen_here {
+                return Err(err(409, "fresh_login_required", None));
+            }
+            if current.my_key_id == request.my_key_id {
+                return Err(err(400, "my_key_id_unchanged", Some("my_key_id")));
+            }
+            let s = session(st, t);
+            let allowed = match request.mode {
+                IssueMode::Auto => s.candidates.contains(&request.my_key_id),
+                IssueMode::Own => s.available.contains(&request.my_key_id),
+            };
+            if !allowed {
+                return Err(err(400, "my_key_id_not_checked", Some("my_key_id")));
+            }
+            if registered(st, &request.my_key_id) {
+                return Err(err(409, "my_key_id_taken", Some("my_key_id")));
+            }
+            st.taken.insert(current.my_key_id.clone()); // retired for good
+            session(st, t).chosen_here = true;
+            let record = MyKeyIdRecord {
+                my_key_id: request.my_key_id.clone(),
+                changed_at: Some(1),
+                ..current
+            };
+            person(st, t).record = Some(record.clone());
+            st.change_replies
+                .insert(key.as_str().to_owned(), (body.clone(), record.clone()));
+            Ok(record)
         });
         Self::leave(fault, result)
     }

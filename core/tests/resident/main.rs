@@ -4,6 +4,7 @@ mod fake;
 mod rig;
 
 mod binding;
+mod change;
 mod flow;
 mod submit;
 mod validation;

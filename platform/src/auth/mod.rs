@@ -105,6 +105,7 @@ pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Jso
         candidates: Vec::new(),
         checks_used: 0,
         checked_available: Vec::new(),
+        my_key_id_chosen: false,
     };
     let token = app
         .sessions

@@ -27,6 +27,9 @@ pub struct Session {
     /// Own-choice duplicate checks made in this session (≤ 3).
     pub checks_used: u8,
     pub checked_available: Vec<String>,
+    /// A My Key ID was issued or changed in this session: choosing another
+    /// one needs a new card login (card + PIN again).
+    pub my_key_id_chosen: bool,
 }
 
 impl std::fmt::Debug for Session {

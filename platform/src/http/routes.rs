@@ -25,6 +25,7 @@ route_table! {
     POST "/v1/auth/login" => auth::login,
     GET "/v1/my-key-id" => my_key_id::get,
     POST "/v1/my-key-id" => my_key_id::issue,
+    PUT "/v1/my-key-id" => my_key_id::change,
     DELETE "/v1/my-key-id" => my_key_id::revoke,
     POST "/v1/my-key-id/candidates" => my_key_id::candidate,
     POST "/v1/my-key-id/check" => my_key_id::check,

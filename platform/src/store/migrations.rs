@@ -1,12 +1,13 @@
 //! The schema, as an append-only list of migrations (never edit a shipped one).
 //! Unique constraints carry the rules: one My Key ID per person, each My Key
-//! ID once nationwide (revoked ones stay taken), one application per person.
+//! ID once nationwide (revoked and retired ones stay taken), one application per person.
 
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -76,7 +77,21 @@ CREATE TABLE idempotency (
     PRIMARY KEY (scope, key)
 ) STRICT;
 "#,
-    )])
+        ),
+        // Changing a My Key ID: the old id is retired, never issued again.
+        M::up(
+            r#"
+ALTER TABLE my_key_ids ADD COLUMN changed_at INTEGER;
+
+CREATE TABLE retired_my_key_ids (
+    my_key_id  TEXT PRIMARY KEY
+        CHECK (length(my_key_id) = 8 AND my_key_id NOT GLOB '*[^A-Z0-9]*'),
+    person_id  INTEGER NOT NULL REFERENCES persons (person_id),
+    retired_at INTEGER NOT NULL
+) STRICT;
+"#,
+        ),
+    ])
 }
 
 #[cfg(test)]

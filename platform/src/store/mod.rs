@@ -28,6 +28,15 @@ pub enum IssueRefusal {
     Taken,
 }
 
+/// Why a My Key ID could not be changed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChangeRefusal {
+    NotIssued,
+    Revoked,
+    Unchanged,
+    Taken,
+}
+
 /// A person's My Key ID record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MyKeyIdRecord {
@@ -39,6 +48,8 @@ pub struct MyKeyIdRecord {
     pub certificate_serial: String,
     pub certificate_expires_at: i64,
     pub active: bool,
+    /// When the id was last changed (None: as issued).
+    pub changed_at: Option<i64>,
 }
 
 /// What issuing a My Key ID writes (the person is found or created by
@@ -109,10 +120,11 @@ impl std::fmt::Debug for Store {
     }
 }
 
-const TABLES: [&str; 5] = [
+const TABLES: [&str; 6] = [
     "meta",
     "persons",
     "my_key_ids",
+    "retired_my_key_ids",
     "applications",
     "idempotency",
 ];
@@ -194,7 +206,7 @@ impl Store {
             .query_row(
                 "SELECT person_id, my_key_id, email, notify_points_granted, notify_points_expired,
                         notify_password_changed, notify_my_key_id_changes, base_municipality,
-                        certificate_serial, certificate_expires_at, status
+                        certificate_serial, certificate_expires_at, status, changed_at
                  FROM my_key_ids WHERE person_id = ?1",
                 [person_id],
                 |r| {
@@ -212,23 +224,16 @@ impl Store {
                         certificate_serial: r.get(8)?,
                         certificate_expires_at: r.get(9)?,
                         active: r.get::<_, String>(10)? == "active",
+                        changed_at: r.get(11)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    /// Whether the id is registered to anyone (revoked ids stay taken).
+    /// Whether the id is registered to anyone (revoked and retired ids stay taken).
     pub fn my_key_id_taken(&self, my_key_id: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT 1 FROM my_key_ids WHERE my_key_id = ?1",
-                [my_key_id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
+        id_taken(&self.conn, my_key_id)
     }
 
     /// Issues a My Key ID in one transaction: person found or created, then
@@ -263,15 +268,7 @@ impl Store {
             Some(_) => return Ok(Err(IssueRefusal::Revoked)),
             None => {}
         }
-        let taken = tx
-            .query_row(
-                "SELECT 1 FROM my_key_ids WHERE my_key_id = ?1",
-                [new.my_key_id],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        if taken {
+        if id_taken(&tx, new.my_key_id)? {
             return Ok(Err(IssueRefusal::Taken));
         }
         let n = &new.notifications;
@@ -295,6 +292,49 @@ impl Store {
                 new.certificate_expires_at,
                 new.now,
             ],
+        )?;
+        tx.commit()?;
+        Ok(Ok(self
+            .my_key_id_of(person_id)?
+            .expect("the record was just written")))
+    }
+
+    /// Changes the person's active My Key ID in one transaction; the old id
+    /// is retired (kept taken for everyone, never issued again).
+    pub fn change_my_key_id(
+        &mut self,
+        person_id: i64,
+        new_id: &str,
+        now: i64,
+    ) -> Result<Result<MyKeyIdRecord, ChangeRefusal>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: Option<(String, String)> = tx
+            .query_row(
+                "SELECT my_key_id, status FROM my_key_ids WHERE person_id = ?1",
+                [person_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        // A refusal drops the transaction: nothing of it remains.
+        let old = match current {
+            None => return Ok(Err(ChangeRefusal::NotIssued)),
+            Some((_, status)) if status != "active" => return Ok(Err(ChangeRefusal::Revoked)),
+            Some((id, _)) if id == new_id => return Ok(Err(ChangeRefusal::Unchanged)),
+            Some((id, _)) => id,
+        };
+        if id_taken(&tx, new_id)? {
+            return Ok(Err(ChangeRefusal::Taken));
+        }
+        tx.execute(
+            "INSERT INTO retired_my_key_ids (my_key_id, person_id, retired_at) VALUES (?1, ?2, ?3)",
+            params![old, person_id, now],
+        )?;
+        tx.execute(
+            "UPDATE my_key_ids SET my_key_id = ?2, changed_at = ?3, updated_at = ?3
+             WHERE person_id = ?1",
+            params![person_id, new_id, now],
         )?;
         tx.commit()?;
         Ok(Ok(self
@@ -484,6 +524,19 @@ impl Store {
     }
 }
 
+/// Whether the id is registered to anyone, revoked, or retired by a change.
+fn id_taken(conn: &Connection, my_key_id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM my_key_ids WHERE my_key_id = ?1
+             UNION ALL SELECT 1 FROM retired_my_key_ids WHERE my_key_id = ?1",
+            [my_key_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,6 +581,52 @@ mod tests {
             Err(IssueRefusal::Revoked)
         );
         assert!(store.my_key_id_taken("AAAA1111").unwrap());
+    }
+
+    #[test]
+    fn a_changed_id_is_retired_and_stays_taken() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .issue_my_key_id(&new_id("A", "AAAA1111"))
+            .unwrap()
+            .unwrap();
+        store
+            .issue_my_key_id(&new_id("B", "BBBB2222"))
+            .unwrap()
+            .unwrap();
+        let a = store.person_id("CN=ca", "A").unwrap().unwrap();
+        let before = store.dump().unwrap();
+        assert_eq!(
+            store.change_my_key_id(a, "AAAA1111", 7).unwrap(),
+            Err(ChangeRefusal::Unchanged)
+        );
+        assert_eq!(
+            store.change_my_key_id(a, "BBBB2222", 7).unwrap(),
+            Err(ChangeRefusal::Taken)
+        );
+        assert_eq!(
+            store.change_my_key_id(a + 100, "CCCC3333", 7).unwrap(),
+            Err(ChangeRefusal::NotIssued)
+        );
+        assert_eq!(store.dump().unwrap(), before, "a refusal leaves nothing");
+        let record = store.change_my_key_id(a, "CCCC3333", 7).unwrap().unwrap();
+        assert_eq!(record.my_key_id, "CCCC3333");
+        assert_eq!(record.changed_at, Some(7));
+        assert!(store.my_key_id_taken("AAAA1111").unwrap());
+        assert_eq!(
+            store.issue_my_key_id(&new_id("C", "AAAA1111")).unwrap(),
+            Err(IssueRefusal::Taken)
+        );
+        // Not even the person gets the retired id back.
+        assert_eq!(
+            store.change_my_key_id(a, "AAAA1111", 8).unwrap(),
+            Err(ChangeRefusal::Taken)
+        );
+        assert!(store.revoke_my_key_id(a, 9).unwrap());
+        assert_eq!(
+            store.change_my_key_id(a, "DDDD4444", 10).unwrap(),
+            Err(ChangeRefusal::Revoked)
+        );
     }
 
     #[test]

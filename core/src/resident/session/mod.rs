@@ -74,6 +74,25 @@ struct KeyChoice {
     own_exhausted: bool,
     own_checked: Vec<String>,
     chosen: Option<(IssueMode, String)>,
+    /// Choosing a new id for an existing one: the step to go back to.
+    change_from: Option<Step>,
+    /// The key of the change request, kept so a retry after a lost answer
+    /// is the same request.
+    change_key: Option<IdempotencyKey>,
+    /// An id was issued or changed in this session (another change needs a
+    /// new card login).
+    done_here: bool,
+}
+
+impl KeyChoice {
+    /// Zeroizes the ids (the rest is dropped with the struct).
+    fn wipe(&mut self) {
+        self.candidates.zeroize();
+        self.own_checked.zeroize();
+        if let Some((_, id)) = &mut self.chosen {
+            id.zeroize();
+        }
+    }
 }
 
 /// Content the platform returned a digest for.
@@ -110,11 +129,7 @@ impl Held {
         if let Some(id) = &mut self.my_key_id {
             id.zeroize();
         }
-        self.keys.candidates.zeroize();
-        self.keys.own_checked.zeroize();
-        if let Some((_, id)) = &mut self.keys.chosen {
-            id.zeroize();
-        }
+        self.keys.wipe();
         if let Some(p) = &mut self.prepared {
             p.digest.zeroize();
         }
@@ -181,7 +196,12 @@ impl ResidentSession {
         &self.held.keys.candidates
     }
 
-    /// The chosen My Key ID before issuance (candidate or checked own choice).
+    /// Whether the session is choosing a new id for an existing one.
+    pub fn changing_my_key_id(&self) -> bool {
+        self.held.keys.change_from.is_some()
+    }
+
+    /// The chosen My Key ID before issuance or a change (candidate or checked own choice).
     pub fn chosen_my_key_id(&self) -> Option<&str> {
         self.held.keys.chosen.as_ref().map(|(_, id)| id.as_str())
     }

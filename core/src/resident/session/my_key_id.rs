@@ -1,11 +1,16 @@
 //! Getting a My Key ID: auto-generated candidates (at most 3, the 3rd is
 //! final) or an own choice (duplicate-checked; after 3 taken, auto only),
-//! then issuance with the registration form.
+//! then issuance with the registration form. A resident who has one may
+//! change it later, in a new session (card + PIN again), choosing by the
+//! same rules: [`ResidentSession::start_my_key_id_change`], then
+//! `next_candidate` / `choose_candidate` / `check_own_choice`, then
+//! [`ResidentSession::change_my_key_id`].
 
+use super::KeyChoice;
 use super::ResidentSession;
 use crate::platform::{
-    Candidate, CheckResult, ErrorCode, IdempotencyKey, IssueMode, IssueRequest, MyKeyIdRecord,
-    PlatformError,
+    Candidate, ChangeRequest, CheckResult, ErrorCode, IdempotencyKey, IssueMode, IssueRequest,
+    MyKeyIdRecord, PlatformError,
 };
 use crate::resident::error::ResidentError;
 use crate::resident::fields::{Field, FieldError, FieldProblem};
@@ -31,8 +36,113 @@ impl ResidentSession {
         }
     }
 
+    /// Takes a choice. Issuance goes on to registration; a change stays at
+    /// the choice (another candidate or own choice may replace it until the
+    /// final candidate) until [`Self::change_my_key_id`].
+    fn choose(&mut self, mode: IssueMode, my_key_id: &str) {
+        self.held.keys.chosen = Some((mode, my_key_id.to_owned()));
+        self.step = if self.held.keys.change_from.is_some() {
+            self.choosing_step()
+        } else {
+            Step::EnterRegistration
+        };
+    }
+
+    /// In a change, the final candidate is the one registered.
+    fn ensure_final_not_given(&self) -> Result<(), ResidentError> {
+        if self.held.keys.final_given {
+            return Err(ResidentError::NoMoreCandidates);
+        }
+        Ok(())
+    }
+
+    /// Starts changing the My Key ID of a resident who has one (after login:
+    /// at the service choice or the application status). Not in a session
+    /// that issued or changed one already: that needs a new card login.
+    pub fn start_my_key_id_change(&mut self) -> Result<(), ResidentError> {
+        self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
+        if self.held.my_key_id.is_none() {
+            return Err(ResidentError::MyKeyIdRequired);
+        }
+        if self.held.keys.done_here {
+            return Err(ResidentError::FreshLoginRequired);
+        }
+        self.held.keys.change_from = Some(self.step);
+        self.step = self.choosing_step();
+        Ok(())
+    }
+
+    /// Leaves a change without changing anything (the candidates and checks
+    /// used so far stay used in this session).
+    pub fn cancel_my_key_id_change(&mut self) -> Result<(), ResidentError> {
+        let change_from = self.held.keys.change_from;
+        self.begin(|s| is_choosing(s) && change_from.is_some())?;
+        let keys = &mut self.held.keys;
+        keys.chosen = None;
+        keys.change_key = None;
+        self.step = keys.change_from.take().expect("checked above");
+        Ok(())
+    }
+
+    /// Registers the chosen id in place of the current one (the old one is
+    /// retired by the platform, never issued again).
+    pub async fn change_my_key_id(&mut self) -> Result<MyKeyIdRecord, ResidentError> {
+        let change_from = self.held.keys.change_from;
+        self.begin(|s| is_choosing(s) && change_from.is_some())?;
+        let (Some((mode, my_key_id)), Some(back)) = (self.held.keys.chosen.clone(), change_from)
+        else {
+            return Err(ResidentError::WrongStep { step: self.step });
+        };
+        let request = ChangeRequest {
+            mode,
+            my_key_id: my_key_id.clone(),
+        };
+        // The same key on a retry: a lost answer is replayed, not refused.
+        let key = self
+            .held
+            .keys
+            .change_key
+            .get_or_insert_with(IdempotencyKey::new)
+            .clone();
+        let result = self
+            .platform
+            .change_my_key_id(self.token()?, &request, &key)
+            .await;
+        match result {
+            Ok(record) => {
+                if record.my_key_id != my_key_id {
+                    return Err(ResidentError::PlatformMismatch);
+                }
+                self.held.keys.wipe();
+                self.held.keys = KeyChoice {
+                    done_here: true,
+                    ..KeyChoice::default()
+                };
+                self.held.my_key_id = Some(record.my_key_id.clone());
+                self.step = back;
+                Ok(record)
+            }
+            Err(e @ PlatformError::Http { .. }) => {
+                // Refused: nothing was stored, a new attempt gets a new key.
+                self.held.keys.change_key = None;
+                Err(match e.code() {
+                    Some(ErrorCode::MyKeyIdTaken) => {
+                        if !self.held.keys.final_given {
+                            self.held.keys.chosen = None;
+                        }
+                        ResidentError::MyKeyIdTaken
+                    }
+                    Some(ErrorCode::MyKeyIdFormat) => rejected(Field::MyKeyId),
+                    _ => e.into(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Asks the platform for an auto-generated candidate. The 3rd is final:
-    /// it is chosen at once and the flow goes on to registration.
+    /// it is chosen at once and the flow goes on to registration (or, in a
+    /// change, waits for [`Self::change_my_key_id`]).
     pub async fn next_candidate(&mut self) -> Result<Candidate, ResidentError> {
         self.begin(is_choosing)?;
         if self.held.keys.final_given || self.held.keys.candidates.len() >= MAX_CANDIDATES {
@@ -43,8 +153,7 @@ impl ResidentSession {
         keys.candidates.push(candidate.candidate.clone());
         if candidate.is_final || keys.candidates.len() >= MAX_CANDIDATES {
             keys.final_given = true;
-            keys.chosen = Some((IssueMode::Auto, candidate.candidate.clone()));
-            self.step = Step::EnterRegistration;
+            self.choose(IssueMode::Auto, &candidate.candidate);
         }
         Ok(candidate)
     }
@@ -52,11 +161,11 @@ impl ResidentSession {
     /// Takes one of the offered candidates.
     pub fn choose_candidate(&mut self, my_key_id: &str) -> Result<(), ResidentError> {
         self.begin(is_choosing)?;
+        self.ensure_final_not_given()?;
         if !self.held.keys.candidates.iter().any(|c| c == my_key_id) {
             return Err(ResidentError::CandidateNotOffered);
         }
-        self.held.keys.chosen = Some((IssueMode::Auto, my_key_id.to_owned()));
-        self.step = Step::EnterRegistration;
+        self.choose(IssueMode::Auto, my_key_id);
         Ok(())
     }
 
@@ -68,10 +177,15 @@ impl ResidentSession {
         my_key_id: &str,
     ) -> Result<CheckResult, ResidentError> {
         self.begin(is_choosing)?;
+        self.ensure_final_not_given()?;
         if self.held.keys.own_exhausted {
             return Err(ResidentError::OwnChoiceExhausted);
         }
         check_my_key_id(my_key_id)?;
+        if self.held.keys.change_from.is_some() && self.held.my_key_id.as_deref() == Some(my_key_id)
+        {
+            return Err(ResidentError::MyKeyIdUnchanged);
+        }
         let result = match self
             .platform
             .check_my_key_id(self.token()?, my_key_id)
@@ -95,8 +209,7 @@ impl ResidentSession {
         let keys = &mut self.held.keys;
         keys.own_checked.push(my_key_id.to_owned());
         if result.available {
-            keys.chosen = Some((IssueMode::Own, my_key_id.to_owned()));
-            self.step = Step::EnterRegistration;
+            self.choose(IssueMode::Own, my_key_id);
         } else if result.fallback_to_auto {
             keys.own_exhausted = true;
             self.step = self.choosing_step();
@@ -144,6 +257,7 @@ impl ResidentSession {
             Err(e) => return Err(e.into()),
         };
         self.held.my_key_id = Some(record.my_key_id.clone());
+        self.held.keys.done_here = true;
         self.step = Step::ChooseService;
         Ok(record)
     }

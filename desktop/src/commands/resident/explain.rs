@@ -162,6 +162,11 @@ pub fn line(e: &ResidentError, service: Option<&Service>) -> String {
             "this person's My Key ID was revoked: it cannot be issued again here".into()
         }
         E::MyKeyIdRequired => "a My Key ID is needed before applying".into(),
+        E::MyKeyIdUnchanged => "that is already this person's My Key ID: choose another".into(),
+        E::FreshLoginRequired => {
+            "a My Key ID was set in this session: tap the card and enter the PIN again to change it"
+                .into()
+        }
         E::ServiceUnknown => {
             "the platform does not know this payment service: choose another".into()
         }
