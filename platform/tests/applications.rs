@@ -378,9 +378,9 @@ async fn bad_fields_get_specific_errors_and_change_nothing() {
         (
             aeon_content(),
             "for_child",
-            501,
-            "not_implemented",
-            r#"{"name": "番号 花子"}"#,
+            400,
+            "field_type",
+            r#""20150101""#,
         ),
     ];
     let before = h.dump();

@@ -47,6 +47,7 @@ fn content(service_id: &str, terms: &str, payment_id: &str, codes: &[&str]) -> A
         payment_id: Secret::new(payment_id),
         security_codes: codes.iter().map(|c| Secret::new(*c)).collect(),
         phone_last4: None,
+        for_child: None,
     }
 }
 
@@ -561,6 +562,7 @@ async fn the_service_cannot_be_changed_after_submission() {
                 &ApplicationRequest {
                     content: other,
                     signature,
+                    representative_signature: None,
                 },
                 &IdempotencyKey::new(),
             )
@@ -715,6 +717,7 @@ async fn a_signature_by_another_card_is_refused_at_login_and_on_the_application(
                 &ApplicationRequest {
                     content: c.clone(),
                     signature: by_b,
+                    representative_signature: None,
                 },
                 &IdempotencyKey::new(),
             )
@@ -732,6 +735,7 @@ async fn a_signature_by_another_card_is_refused_at_login_and_on_the_application(
                 &ApplicationRequest {
                     content: other,
                     signature: by_a.clone(),
+                    representative_signature: None,
                 },
                 &IdempotencyKey::new(),
             )
@@ -754,6 +758,7 @@ async fn a_signature_by_another_card_is_refused_at_login_and_on_the_application(
                 &ApplicationRequest {
                     content: c.clone(),
                     signature: by_a.clone(),
+                    representative_signature: None,
                 },
                 &IdempotencyKey::new(),
             )
@@ -772,6 +777,7 @@ async fn a_signature_by_another_card_is_refused_at_login_and_on_the_application(
             &ApplicationRequest {
                 content: c,
                 signature: by_a,
+                representative_signature: None,
             },
             &IdempotencyKey::new(),
         )
@@ -795,6 +801,7 @@ async fn an_idempotent_repeat_of_a_submission_makes_one_application() {
     let request = ApplicationRequest {
         content: c,
         signature: card_sign(&a, &signed.digest).await,
+        representative_signature: None,
     };
     let key = IdempotencyKey::new();
     let first = rig

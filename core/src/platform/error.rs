@@ -33,6 +33,14 @@ pub enum ErrorCode {
     NotApplied,
     NotImplemented,
     IdempotencyKeyReused,
+    ChildBirthDateFormat,
+    ChildNotUnder15,
+    RepresentativeCertificateUntrusted,
+    RepresentativeCertificateExpired,
+    RepresentativeCertificateRevoked,
+    RepresentativeIsApplicant,
+    RepresentativeSignatureInvalid,
+    PaymentAccountInUse,
     /// A code this client does not know (kept verbatim).
     Other(String),
 }
@@ -70,6 +78,29 @@ const KNOWN: &[(ErrorCode, &str)] = &[
     (ErrorCode::NotApplied, "not_applied"),
     (ErrorCode::NotImplemented, "not_implemented"),
     (ErrorCode::IdempotencyKeyReused, "idempotency_key_reused"),
+    (ErrorCode::ChildBirthDateFormat, "child_birth_date_format"),
+    (ErrorCode::ChildNotUnder15, "child_not_under_15"),
+    (
+        ErrorCode::RepresentativeCertificateUntrusted,
+        "representative_certificate_untrusted",
+    ),
+    (
+        ErrorCode::RepresentativeCertificateExpired,
+        "representative_certificate_expired",
+    ),
+    (
+        ErrorCode::RepresentativeCertificateRevoked,
+        "representative_certificate_revoked",
+    ),
+    (
+        ErrorCode::RepresentativeIsApplicant,
+        "representative_is_applicant",
+    ),
+    (
+        ErrorCode::RepresentativeSignatureInvalid,
+        "representative_signature_invalid",
+    ),
+    (ErrorCode::PaymentAccountInUse, "payment_account_in_use"),
 ];
 
 impl ErrorCode {

@@ -220,16 +220,6 @@ struct CheckBody<'a> {
     my_key_id: &'a str,
 }
 
-/// The application body: the content, `for_child: null`, and the signature.
-#[derive(Serialize)]
-struct ApplicationBody<'a> {
-    #[serde(flatten)]
-    content: &'a ApplicationContent,
-    for_child: Option<()>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signature: Option<String>,
-}
-
 #[derive(Deserialize)]
 struct ServiceList {
     services: Vec<ServiceSummary>,
@@ -343,15 +333,10 @@ impl PlatformApi for HttpPlatform {
         token: &SessionToken,
         content: &ApplicationContent,
     ) -> Result<ContentToSign, PlatformError> {
-        let body = ApplicationBody {
-            content,
-            for_child: None,
-            signature: None,
-        };
         self.call(Call::post(
             &["applications", "content-to-sign"],
             Some(token),
-            &body,
+            content,
             None,
         )?)
         .await
@@ -363,16 +348,10 @@ impl PlatformApi for HttpPlatform {
         request: &ApplicationRequest,
         key: &IdempotencyKey,
     ) -> Result<Application, PlatformError> {
-        use base64::Engine;
-        let body = ApplicationBody {
-            content: &request.content,
-            for_child: None,
-            signature: Some(base64::engine::general_purpose::STANDARD.encode(&request.signature)),
-        };
         self.call(Call::post(
             &["applications"],
             Some(token),
-            &body,
+            request,
             Some(key),
         )?)
         .await

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::wire::{b64, b64_digest};
+use super::wire::{b64, b64_digest, b64_opt};
 use crate::secret::Secret;
 
 /// The bearer token of a platform session (15 min idle, bound server-side to
@@ -238,8 +238,8 @@ pub struct Service {
 // ---- application --------------------------------------------------------
 
 /// What the resident applies with: the body of `content-to-sign`, and of the
-/// application itself with the signature added. `for_child` is always null
-/// (a legal representative's application is not built yet).
+/// application itself with the signature added. `for_child` is sent as
+/// `null` for an ordinary application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationContent {
     pub service_id: String,
@@ -247,6 +247,31 @@ pub struct ApplicationContent {
     pub payment_id: Secret,
     pub security_codes: Vec<Secret>,
     pub phone_last4: Option<Secret>,
+    /// A legal representative applies for a child under 15 (the session is
+    /// the child's card login).
+    #[serde(default)]
+    pub for_child: Option<ForChild>,
+}
+
+/// `for_child` of an application: the child's birth date and the
+/// representative's user-authentication certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForChild {
+    /// `YYYYMMDD`.
+    pub birth_date: String,
+    /// DER of the representative card's user-authentication certificate
+    /// (base64 on the wire).
+    #[serde(with = "b64")]
+    pub representative_certificate: Vec<u8>,
+}
+
+/// `for_child` of an application as the platform reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildInfo {
+    /// `YYYYMMDD`.
+    pub birth_date: String,
+    /// The representative certificate's serial, upper hex.
+    pub representative_serial: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -273,6 +298,10 @@ pub struct ApplicationRequest {
     pub content: ApplicationContent,
     #[serde(with = "b64")]
     pub signature: Vec<u8>,
+    /// A child application: the representative's card signature over the
+    /// same digest (base64 on the wire; absent otherwise).
+    #[serde(default, with = "b64_opt", skip_serializing_if = "Option::is_none")]
+    pub representative_signature: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,4 +330,7 @@ pub struct Application {
     pub service_name: String,
     pub payment_id_masked: String,
     pub submitted_at: Timestamp,
+    /// A child application (absent or null otherwise; older answers lack it).
+    #[serde(default)]
+    pub for_child: Option<ChildInfo>,
 }

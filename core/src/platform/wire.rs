@@ -21,6 +21,30 @@ pub(crate) mod b64 {
     }
 }
 
+/// Standard base64 for `Option<Vec<u8>>` fields (null when absent).
+pub(crate) mod b64_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(b) => super::b64::serialize(b, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        use base64::engine::general_purpose::STANDARD;
+        use base64::Engine;
+        match Option::<String>::deserialize(d)? {
+            Some(text) => STANDARD
+                .decode(text.trim())
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
+}
+
 /// Standard base64 of exactly 32 bytes (a SHA-256 digest).
 pub(crate) mod b64_digest {
     use serde::{Deserializer, Serializer};

@@ -5,7 +5,7 @@ use crate::card::{CardError, TransportError};
 use crate::pin::{PinError, PinFormatError};
 use crate::platform::{ErrorCode, PlatformError};
 
-use super::fields::FieldError;
+use super::fields::{FieldError, FieldProblem};
 use super::step::{EndReason, Step};
 
 /// Why the certificate was refused at login.
@@ -46,6 +46,12 @@ pub enum ResidentError {
     /// A typed field breaks its rule; nothing was sent.
     #[error("invalid field {0}")]
     Invalid(FieldError),
+    /// The child's birth date (`for_child.birth_date`, `YYYYMMDD`) of a
+    /// legal representative's application breaks its rule: the problem
+    /// (`NotADate`, `InFuture`, `NotUnder15`, a length or character problem,
+    /// or `RejectedByPlatform`).
+    #[error("invalid child birth date: {}", .0.code())]
+    InvalidChildBirthDate(FieldProblem),
 
     #[error("the platform refused the certificate: {0:?}")]
     CertificateRefused(CertificateRefusal),
@@ -84,6 +90,29 @@ pub enum ResidentError {
     /// needs a new session (card + PIN).
     #[error("log in with the card again to change the My Key ID")]
     FreshLoginRequired,
+
+    /// A child application: the child's card signed; the representative's
+    /// card signs next (step `RepresentativeSign`). Not a failure.
+    #[error("the legal representative's card signs next")]
+    RepresentativeSignatureNeeded,
+    /// The representative's card is the applicant's (the child's) card or
+    /// certificate.
+    #[error("the legal representative's card is the applicant's card")]
+    RepresentativeIsApplicant,
+    /// The card tapped to sign is not the representative's card read before;
+    /// nothing was signed.
+    #[error("this is not the legal representative's card read before")]
+    RepresentativeCardMismatch,
+    /// A child application needs the representative's card read first.
+    #[error("read the legal representative's card first")]
+    RepresentativeNotRead,
+    #[error("the platform refused the representative's certificate: {0:?}")]
+    RepresentativeCertificateRefused(CertificateRefusal),
+    #[error("the platform did not accept the representative's signature")]
+    RepresentativeSignatureRefused,
+    /// Another person's application uses this payment account.
+    #[error("this payment account is used by another person's application")]
+    PaymentAccountInUse,
 
     #[error("unknown payment service")]
     ServiceUnknown,
@@ -128,6 +157,7 @@ impl ResidentError {
             },
             Card(c) => card_code(c),
             Invalid(_) => "invalid_field",
+            InvalidChildBirthDate(_) => "invalid_child_birth_date",
             CertificateRefused(r) => match r {
                 CertificateRefusal::Untrusted => "certificate_untrusted",
                 CertificateRefusal::Expired => "certificate_expired",
@@ -146,6 +176,18 @@ impl ResidentError {
             MyKeyIdRequired => "my_key_id_required",
             MyKeyIdUnchanged => "my_key_id_unchanged",
             FreshLoginRequired => "fresh_login_required",
+            RepresentativeSignatureNeeded => "representative_signature_needed",
+            RepresentativeIsApplicant => "representative_is_applicant",
+            RepresentativeCardMismatch => "representative_card_mismatch",
+            RepresentativeNotRead => "representative_not_read",
+            RepresentativeCertificateRefused(r) => match r {
+                CertificateRefusal::Untrusted => "representative_certificate_untrusted",
+                CertificateRefusal::Expired => "representative_certificate_expired",
+                CertificateRefusal::NotYetValid => "representative_certificate_not_yet_valid",
+                CertificateRefusal::Revoked => "representative_certificate_revoked",
+            },
+            RepresentativeSignatureRefused => "representative_signature_invalid",
+            PaymentAccountInUse => "payment_account_in_use",
             ServiceUnknown => "service_unknown",
             TermsVersionMismatch => "terms_version_mismatch",
             AlreadyApplied => "already_applied",
@@ -224,6 +266,24 @@ impl From<PlatformError> for ResidentError {
                     ResidentError::CertificateRefused(CertificateRefusal::Revoked)
                 }
                 C::SignatureInvalid => ResidentError::SignatureRefused,
+                C::ChildBirthDateFormat => {
+                    ResidentError::InvalidChildBirthDate(FieldProblem::RejectedByPlatform)
+                }
+                C::ChildNotUnder15 => {
+                    ResidentError::InvalidChildBirthDate(FieldProblem::NotUnder15)
+                }
+                C::RepresentativeCertificateUntrusted => {
+                    ResidentError::RepresentativeCertificateRefused(CertificateRefusal::Untrusted)
+                }
+                C::RepresentativeCertificateExpired => {
+                    ResidentError::RepresentativeCertificateRefused(CertificateRefusal::Expired)
+                }
+                C::RepresentativeCertificateRevoked => {
+                    ResidentError::RepresentativeCertificateRefused(CertificateRefusal::Revoked)
+                }
+                C::RepresentativeIsApplicant => ResidentError::RepresentativeIsApplicant,
+                C::RepresentativeSignatureInvalid => ResidentError::RepresentativeSignatureRefused,
+                C::PaymentAccountInUse => ResidentError::PaymentAccountInUse,
                 C::NoMoreCandidates => ResidentError::NoMoreCandidates,
                 C::OwnChoiceExhausted => ResidentError::OwnChoiceExhausted,
                 C::MyKeyIdTaken => ResidentError::MyKeyIdTaken,

@@ -73,6 +73,12 @@ pub enum FieldProblem {
     },
     /// The platform refused a value the local rules accepted.
     RejectedByPlatform,
+    /// Not a real calendar date.
+    NotADate,
+    /// A date after today.
+    InFuture,
+    /// The child is 15 or older today (a 15th birthday today is not under 15).
+    NotUnder15,
 }
 
 impl FieldProblem {
@@ -88,6 +94,9 @@ impl FieldProblem {
             FieldProblem::WrongCheckDigit => "wrong_check_digit",
             FieldProblem::WrongCount { .. } => "wrong_count",
             FieldProblem::RejectedByPlatform => "rejected_by_platform",
+            FieldProblem::NotADate => "not_a_date",
+            FieldProblem::InFuture => "in_future",
+            FieldProblem::NotUnder15 => "not_under_15",
         }
     }
 }

@@ -15,10 +15,10 @@ mod registration;
 mod session;
 mod step;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{CivilDate, Clock, ManualClock, SystemClock};
 pub use error::{CertificateRefusal, ResidentError};
 pub use fields::{Field, FieldError, FieldProblem};
-pub use payment::{PaymentForm, Review};
+pub use payment::{ChildReview, PaymentForm, Review};
 pub use registration::{check_my_key_id, RegistrationForm};
 pub use session::{CardSummary, HeldData, LoginOutcome, PinCheck, ResidentConfig, ResidentSession};
 pub use step::{EndReason, PinPurpose, Step};

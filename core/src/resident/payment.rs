@@ -76,6 +76,7 @@ impl PaymentForm {
                 .map(|c| Secret::new(c.as_str()))
                 .collect(),
             phone_last4: self.phone_last4().map(Secret::new),
+            for_child: None,
         }
     }
 }
@@ -94,6 +95,17 @@ pub struct Review {
     pub payment_id_masked: String,
     pub phone_last4: Option<String>,
     pub security_codes_entered: u32,
+    /// A legal representative's application for a child under 15.
+    pub for_child: Option<ChildReview>,
+}
+
+/// The child part of the review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildReview {
+    /// `YYYYMMDD`.
+    pub birth_date: String,
+    /// The representative card's certificate serial, upper hex.
+    pub representative_serial: String,
 }
 
 #[cfg(test)]

@@ -52,6 +52,10 @@ pub enum Step {
     EnterPayment,
     /// Check the service and the masked payment ID before signing.
     Review,
+    /// A child application: the child's card signed; the legal
+    /// representative's card (the one read before) now checks its own PIN
+    /// and signs the same digest, then the application is submitted.
+    RepresentativeSign,
     /// The card signed, the platform's answer was lost: repeat the submission.
     SubmitPending,
     /// Applied: the status can be asked.

@@ -3,7 +3,10 @@
 //! certificate's key, sessions bound to the certificate, candidates (3, the
 //! 3rd final), own-choice checks (3 taken -> fallback), one My Key ID and one
 //! application per person, digests that include the session id, and
-//! Idempotency-Key replay. Faults can be planned per endpoint: the request
+//! Idempotency-Key replay; a legal representative's application for a child
+//! under 15 (the `child:` digest line, the age by the fake's date, the
+//! representative's certificate and signature) and one person per payment
+//! account. Faults can be planned per endpoint: the request
 //! lost before processing, or the answer lost after it.
 
 #![allow(dead_code)]
@@ -14,6 +17,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use mynapoint_core::card::CertificateInfo;
 use mynapoint_core::platform::*;
+use mynapoint_core::resident::CivilDate;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -74,6 +78,12 @@ struct State {
     calls: Vec<Endpoint>,
     keys: Vec<(Endpoint, String)>,
     services: Vec<Service>,
+    /// The platform's date (unset: today in Japan).
+    today: Option<CivilDate>,
+    /// Revoked certificate serials (upper hex).
+    revoked: HashSet<String>,
+    /// (service_id, payment_id) -> the person whose application uses it.
+    accounts: HashMap<(String, String), String>,
 }
 
 pub struct FakePlatform {
@@ -181,19 +191,79 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The contract's canonical content digest.
+/// Serial as upper hex without leading zeros (the `child:` line's form).
+fn serial_text(cert: &CertificateInfo) -> String {
+    let hex = cert.serial.to_hex();
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() {
+        "0".into()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// The contract's canonical content digest (with the `child:` line when
+/// `child` is the representative's certificate).
+fn digest_with(
+    session_id: &str,
+    c: &ApplicationContent,
+    child: Option<&CertificateInfo>,
+) -> [u8; 32] {
+    let mut text = canonical(session_id, c);
+    if let (Some(f), Some(rep)) = (&c.for_child, child) {
+        text.push_str(&format!("child:{}:{}\n", f.birth_date, serial_text(rep)));
+    }
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// The checks of `for_child`: a real birth date, under 15 on the fake's
+/// date, a usable representative certificate of another person.
+fn check_child(
+    st: &State,
+    own: &CertificateInfo,
+    c: &ApplicationContent,
+) -> Result<Option<CertificateInfo>, PlatformError> {
+    let Some(f) = &c.for_child else {
+        return Ok(None);
+    };
+    let date_field = Some("for_child.birth_date");
+    let birth = CivilDate::parse_yyyymmdd(&f.birth_date)
+        .ok_or_else(|| err(400, "child_birth_date_format", date_field))?;
+    let today = st.today.unwrap_or_else(CivilDate::today_in_japan);
+    if birth.age_on(today).is_none_or(|age| age >= 15) {
+        return Err(err(400, "child_not_under_15", date_field));
+    }
+    let cert_field = Some("for_child.representative_certificate");
+    let rep = CertificateInfo::parse(&f.representative_certificate)
+        .map_err(|_| err(400, "representative_certificate_untrusted", cert_field))?;
+    if rep.not_after < std::time::SystemTime::now() {
+        return Err(err(400, "representative_certificate_expired", cert_field));
+    }
+    if st.revoked.contains(&rep.serial.to_hex()) {
+        return Err(err(400, "representative_certificate_revoked", cert_field));
+    }
+    if rep.issuer == own.issuer && rep.subject == own.subject {
+        return Err(err(400, "representative_is_applicant", cert_field));
+    }
+    Ok(Some(rep))
+}
+
+/// The contract's canonical content digest of an ordinary application.
 fn digest(session_id: &str, c: &ApplicationContent) -> [u8; 32] {
+    Sha256::digest(canonical(session_id, c).as_bytes()).into()
+}
+
+fn canonical(session_id: &str, c: &ApplicationContent) -> String {
     let codes: Vec<&str> = c.security_codes.iter().map(|s| s.expose()).collect();
     let codes_hash = Sha256::digest(codes.join("\n").as_bytes());
-    let text = format!(
+    format!(
         "mynapoint-application-v1\n{session_id}\n{}\n{}\n{}\n{}\n{}\n",
         c.service_id,
         c.terms_version,
         c.payment_id.expose(),
         hex(&codes_hash),
         c.phone_last4.as_ref().map(|p| p.expose()).unwrap_or("")
-    );
-    Sha256::digest(text.as_bytes()).into()
+    )
 }
 
 fn signature_ok(cert: &CertificateInfo, digest: &[u8; 32], signature: &[u8]) -> bool {
@@ -235,6 +305,16 @@ impl FakePlatform {
             .entry(endpoint)
             .or_default()
             .push_back(fault);
+    }
+
+    /// Fixes the platform's date (for the child's age).
+    pub fn set_today(&self, date: CivilDate) {
+        self.lock().today = Some(date);
+    }
+
+    /// Puts a certificate serial (upper hex) on the revocation list.
+    pub fn revoke_serial(&self, serial: &str) {
+        self.lock().revoked.insert(serial.to_owned());
     }
 
     /// Marks My Key IDs as already registered by someone else.
@@ -721,8 +801,10 @@ impl PlatformApi for FakePlatform {
         let fault = self.enter(Endpoint::ContentToSign)?;
         let result = self.with_session(token, |st, t| {
             let service = validate_content(st, content)?;
+            let own = session(st, t).cert.clone();
+            let rep = check_child(st, &own, content)?;
             Ok(ContentToSign {
-                digest: digest(&session(st, t).id, content),
+                digest: digest_with(&session(st, t).id, content, rep.as_ref()),
                 summary: ContentSummary {
                     service_name: service.name,
                     payment_id_masked: mask(content.payment_id.expose()),
@@ -750,11 +832,27 @@ impl PlatformApi for FakePlatform {
             }
             let reply = (|| {
                 let service = validate_content(st, &request.content)?;
+                let own = session(st, t).cert.clone();
+                let rep = check_child(st, &own, &request.content)?;
                 let s = session(st, t);
-                let d = digest(&s.id, &request.content);
+                let d = digest_with(&s.id, &request.content, rep.as_ref());
                 if !signature_ok(&s.cert, &d, &request.signature) {
                     return Err(err(401, "signature_invalid", None));
                 }
+                if let Some(rep) = &rep {
+                    let ok = request
+                        .representative_signature
+                        .as_ref()
+                        .is_some_and(|sig| signature_ok(rep, &d, sig));
+                    if !ok {
+                        return Err(err(401, "representative_signature_invalid", None));
+                    }
+                }
+                let person_key = s.person.clone();
+                let account = (
+                    request.content.service_id.clone(),
+                    request.content.payment_id.expose().to_owned(),
+                );
                 let p = person(st, t);
                 if p.record.is_none() {
                     return Err(err(403, "my_key_id_required", None));
@@ -762,6 +860,23 @@ impl PlatformApi for FakePlatform {
                 if p.application.is_some() {
                     return Err(err(409, "already_applied", None));
                 }
+                if st
+                    .accounts
+                    .get(&account)
+                    .is_some_and(|owner| *owner != person_key)
+                {
+                    return Err(err(409, "payment_account_in_use", Some("payment_id")));
+                }
+                let for_child =
+                    request
+                        .content
+                        .for_child
+                        .as_ref()
+                        .zip(rep.as_ref())
+                        .map(|(f, rep)| ChildInfo {
+                            birth_date: f.birth_date.clone(),
+                            representative_serial: rep.serial.to_hex(),
+                        });
                 let application_id = next_id(st, "app");
                 let app = Application {
                     application_id,
@@ -770,7 +885,9 @@ impl PlatformApi for FakePlatform {
                     service_name: service.name,
                     payment_id_masked: mask(request.content.payment_id.expose()),
                     submitted_at: Timestamp::Unix(1_700_000_000),
+                    for_child,
                 };
+                st.accounts.insert(account, person_key);
                 person(st, t).application = Some(app.clone());
                 Ok(app)
             })();

@@ -98,6 +98,7 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
             payment_id_masked: "************3456".into(),
             phone_last4: Some("5678".into()),
             security_codes_entered: 1,
+            for_child: None,
         }
     );
     let shown = format!("{review:?}");

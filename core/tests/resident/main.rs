@@ -5,6 +5,7 @@ mod rig;
 
 mod binding;
 mod change;
+mod child;
 mod flow;
 mod submit;
 mod validation;

@@ -44,6 +44,12 @@ pub fn card_b() -> SharedCard {
     card(0x0765_4321, &STATE)
 }
 
+/// A third person's card (a legal representative swapped in).
+pub fn card_c() -> SharedCard {
+    static STATE: OnceLock<CardState> = OnceLock::new();
+    card(0x00AB_CDEF, &STATE)
+}
+
 /// A new tap of `card` on a phone.
 pub fn tap(card: &SharedCard) -> Arc<SimTransport> {
     Arc::new(SimTransport::with_capabilities(

@@ -150,10 +150,6 @@ impl std::fmt::Debug for TrustStore {
     }
 }
 
-fn untrusted(message: &str) -> ApiError {
-    ApiError::new(ErrorCode::CertificateUntrusted, message).field("certificate")
-}
-
 impl TrustStore {
     /// Anchors from the configured PEM files plus in-process DER ones; with
     /// none configured, the built-in test CA.
@@ -197,46 +193,73 @@ impl TrustStore {
         Ok(TrustStore { anchors, revoked })
     }
 
-    /// Chain, validity at `now`, revocation, key usage — in that order.
-    pub fn check(&self, cert: &PresentedCertificate, now: i64) -> ApiResult<()> {
+    /// The login checks — chain, validity at `now`, revocation, key usage, in
+    /// that order — as a verdict; the login and the legal representative of a
+    /// child application map it to their own error codes.
+    pub fn verdict(&self, cert: &PresentedCertificate, now: i64) -> Result<(), CertificateRefusal> {
         let chained = cert.signature_algorithm_ok
             && self.anchors.iter().any(|anchor| {
                 anchor.subject_der == cert.issuer_der
                     && crypto::verify_rsa_sha256(&anchor.key, &cert.tbs_der, &cert.signature)
             });
         if !chained {
-            return Err(untrusted(
-                "The certificate was not issued by a trusted certificate authority.",
-            ));
+            return Err(CertificateRefusal::Untrusted);
         }
         if now < cert.not_before {
-            return Err(ApiError::new(
-                ErrorCode::CertificateNotYetValid,
-                "The certificate is not valid yet.",
-            )
-            .field("certificate"));
+            return Err(CertificateRefusal::NotYetValid);
         }
         if now > cert.not_after {
-            return Err(ApiError::new(
-                ErrorCode::CertificateExpired,
-                "The certificate has expired.",
-            )
-            .field("certificate"));
+            return Err(CertificateRefusal::Expired);
         }
         if self.revoked.contains(&cert.serial_hex) {
-            return Err(ApiError::new(
-                ErrorCode::CertificateRevoked,
-                "The certificate has been revoked.",
-            )
-            .field("certificate"));
+            return Err(CertificateRefusal::Revoked);
         }
         if !cert.digital_signature_usage {
-            return Err(untrusted(
-                "The certificate's key usage does not allow digital signatures.",
-            ));
+            return Err(CertificateRefusal::NoDigitalSignature);
         }
         Ok(())
     }
+
+    /// The login checks with the login's errors (401, field `certificate`).
+    pub fn check(&self, cert: &PresentedCertificate, now: i64) -> ApiResult<()> {
+        self.verdict(cert, now).map_err(|refusal| {
+            let (code, message) = match refusal {
+                CertificateRefusal::Untrusted => (
+                    ErrorCode::CertificateUntrusted,
+                    "The certificate was not issued by a trusted certificate authority.",
+                ),
+                CertificateRefusal::NotYetValid => (
+                    ErrorCode::CertificateNotYetValid,
+                    "The certificate is not valid yet.",
+                ),
+                CertificateRefusal::Expired => (
+                    ErrorCode::CertificateExpired,
+                    "The certificate has expired.",
+                ),
+                CertificateRefusal::Revoked => (
+                    ErrorCode::CertificateRevoked,
+                    "The certificate has been revoked.",
+                ),
+                CertificateRefusal::NoDigitalSignature => (
+                    ErrorCode::CertificateUntrusted,
+                    "The certificate's key usage does not allow digital signatures.",
+                ),
+            };
+            ApiError::new(code, message).field("certificate")
+        })
+    }
+}
+
+/// Why a certificate fails the login checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateRefusal {
+    /// Not issued by a configured anchor (or not SHA-256 with RSA).
+    Untrusted,
+    NotYetValid,
+    Expired,
+    Revoked,
+    /// Key usage without digitalSignature.
+    NoDigitalSignature,
 }
 
 #[cfg(test)]

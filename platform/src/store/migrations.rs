@@ -1,6 +1,7 @@
 //! The schema, as an append-only list of migrations (never edit a shipped one).
 //! Unique constraints carry the rules: one My Key ID per person, each My Key
-//! ID once nationwide (revoked and retired ones stay taken), one application per person.
+//! ID once nationwide (revoked and retired ones stay taken), one application per person,
+//! one person per (service, payment id).
 
 use rusqlite_migration::{Migrations, M};
 
@@ -89,6 +90,26 @@ CREATE TABLE retired_my_key_ids (
     person_id  INTEGER NOT NULL REFERENCES persons (person_id),
     retired_at INTEGER NOT NULL
 ) STRICT;
+"#,
+        ),
+        // Applications for a child under 15 by a legal representative (all
+        // child columns NULL for an ordinary application), and the payment
+        // account rule: a (service, payment id) pair holds one person's points.
+        // The payment id is stored in clear (masked in answers), so the index
+        // is on the column itself.
+        M::up(
+            r#"
+ALTER TABLE applications ADD COLUMN child_birth_date TEXT
+    CHECK (child_birth_date IS NULL
+           OR (length(child_birth_date) = 8 AND child_birth_date NOT GLOB '*[^0-9]*'));
+ALTER TABLE applications ADD COLUMN representative_serial TEXT;
+ALTER TABLE applications ADD COLUMN representative_issuer TEXT;
+ALTER TABLE applications ADD COLUMN representative_cn TEXT;
+-- The representative's signature over the digest, sealed like the applicant's.
+ALTER TABLE applications ADD COLUMN representative_signature_nonce BLOB;
+ALTER TABLE applications ADD COLUMN representative_signature_sealed BLOB;
+
+CREATE UNIQUE INDEX applications_payment_account ON applications (service_id, payment_id);
 "#,
         ),
     ])

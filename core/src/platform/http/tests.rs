@@ -118,8 +118,10 @@ fn request() -> ApplicationRequest {
             payment_id: Secret::new("1234567890123456"),
             security_codes: vec![Secret::new("0987")],
             phone_last4: None,
+            for_child: None,
         },
         signature: vec![1, 2, 3],
+        representative_signature: None,
     }
 }
 
@@ -150,6 +152,39 @@ async fn a_lost_answer_is_repeated_with_the_same_key_and_body() {
     assert_eq!(body["phone_last4"], serde_json::Value::Null);
     assert_eq!(body["for_child"], serde_json::Value::Null);
     assert_eq!(body["signature"], "AQID");
+    assert!(body.get("representative_signature").is_none());
+}
+
+#[test]
+fn a_child_application_carries_for_child_and_the_representative_signature() {
+    let mut request = request();
+    request.content.for_child = Some(ForChild {
+        birth_date: "20150401".into(),
+        representative_certificate: vec![0x30, 0x82],
+    });
+    request.representative_signature = Some(vec![4, 5, 6]);
+    let body = serde_json::to_value(&request).unwrap();
+    assert_eq!(body["for_child"]["birth_date"], "20150401");
+    assert_eq!(body["for_child"]["representative_certificate"], "MII=");
+    assert_eq!(body["signature"], "AQID");
+    assert_eq!(body["representative_signature"], "BAUG");
+    let content = serde_json::to_value(&request.content).unwrap();
+    assert!(content.get("signature").is_none());
+    assert_eq!(content["for_child"]["birth_date"], "20150401");
+
+    let with_child: Application = serde_json::from_str(
+        r#"{"application_id":"a","status":"submitted","service_id":"s","service_name":"S","payment_id_masked":"**34","submitted_at":1,"for_child":{"birth_date":"20150401","representative_serial":"7654321"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        with_child.for_child,
+        Some(ChildInfo {
+            birth_date: "20150401".into(),
+            representative_serial: "7654321".into()
+        })
+    );
+    let older: Application = serde_json::from_str(APPLICATION).unwrap();
+    assert_eq!(older.for_child, None);
 }
 
 #[tokio::test]

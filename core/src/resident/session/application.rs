@@ -9,16 +9,16 @@ use super::{Prepared, ResidentSession, Submission};
 use crate::card::CardTransport;
 use crate::pin::{LastTry, PinError, PinKind};
 use crate::platform::{
-    Application, ApplicationRequest, ErrorCode, IdempotencyKey, PlatformError, Service,
+    Application, ApplicationRequest, ErrorCode, ForChild, IdempotencyKey, PlatformError, Service,
     ServiceSummary,
 };
 use crate::resident::error::ResidentError;
 use crate::resident::fields::{Field, FieldError, FieldProblem};
-use crate::resident::payment::{PaymentForm, Review};
+use crate::resident::payment::{ChildReview, PaymentForm, Review};
 use crate::resident::step::{PinPurpose, Step};
 
 /// Steps where the service may still be (re)chosen: until the card signs.
-fn service_open(step: Step) -> bool {
+pub(super) fn service_open(step: Step) -> bool {
     matches!(
         step,
         Step::ChooseService | Step::AcceptTerms | Step::EnterPayment | Step::Review
@@ -98,7 +98,21 @@ impl ResidentSession {
             return Err(ResidentError::WrongStep { step: self.step });
         };
         form.validate(service)?;
-        let content = form.content(service);
+        let mut content = form.content(service);
+        let mut child_review = None;
+        if let Some(child) = &self.held.child {
+            let Some(representative) = &child.representative else {
+                return Err(ResidentError::RepresentativeNotRead);
+            };
+            content.for_child = Some(ForChild {
+                birth_date: child.birth_date.clone(),
+                representative_certificate: representative.der.clone(),
+            });
+            child_review = Some(ChildReview {
+                birth_date: child.birth_date.clone(),
+                representative_serial: representative.serial.to_hex(),
+            });
+        }
         let phone_last4 = form.phone_last4().map(str::to_owned);
         drop(form);
         self.held.prepared = None;
@@ -145,6 +159,7 @@ impl ResidentSession {
             payment_id_masked: signed.summary.payment_id_masked,
             phone_last4,
             security_codes_entered: content.security_codes.len() as u32,
+            for_child: child_review,
         };
         self.held.prepared = Some(Prepared {
             content,
@@ -166,6 +181,11 @@ impl ResidentSession {
     /// verifies the PIN and signs the platform's digest, then the
     /// application is submitted with a fresh Idempotency-Key that every
     /// repeat of this submission reuses.
+    ///
+    /// A child application is not submitted yet: the step moves to
+    /// [`Step::RepresentativeSign`] and the answer is
+    /// [`ResidentError::RepresentativeSignatureNeeded`] (not a failure); the
+    /// representative's card signs with `representative_signs`.
     pub async fn sign_and_submit(
         &mut self,
         transport: Arc<dyn CardTransport>,
@@ -186,9 +206,14 @@ impl ResidentSession {
             request: ApplicationRequest {
                 content: prepared.content.clone(),
                 signature,
+                representative_signature: None,
             },
             key: IdempotencyKey::new(),
         });
+        if prepared.content.for_child.is_some() {
+            self.step = Step::RepresentativeSign;
+            return Err(ResidentError::RepresentativeSignatureNeeded);
+        }
         self.submit().await
     }
 
@@ -198,7 +223,7 @@ impl ResidentSession {
         self.submit().await
     }
 
-    async fn submit(&mut self) -> Result<Application, ResidentError> {
+    pub(super) async fn submit(&mut self) -> Result<Application, ResidentError> {
         let (Some(token), Some(submission)) = (&self.held.token, &self.held.submission) else {
             return Err(ResidentError::WrongStep { step: self.step });
         };

@@ -12,6 +12,7 @@
 
 mod application;
 mod card_steps;
+mod child;
 mod my_key_id;
 
 use std::sync::Arc;
@@ -58,6 +59,9 @@ pub struct HeldData {
     pub service: bool,
     pub payment: bool,
     pub signature: bool,
+    /// A child application: the birth date, the representative's
+    /// certificate, card binding or PIN.
+    pub representative: bool,
 }
 
 impl HeldData {
@@ -95,6 +99,13 @@ impl KeyChoice {
     }
 }
 
+/// A legal representative's application for the child whose card is bound.
+struct ChildHeld {
+    birth_date: String,
+    /// The representative's certificate, read through its own `CardSession`.
+    representative: Option<CertificateInfo>,
+}
+
 /// Content the platform returned a digest for.
 struct Prepared {
     content: ApplicationContent,
@@ -120,6 +131,7 @@ struct Held {
     review: Option<Review>,
     submission: Option<Submission>,
     application: Option<Application>,
+    child: Option<ChildHeld>,
 }
 
 impl Held {
@@ -135,6 +147,12 @@ impl Held {
         }
         if let Some(s) = &mut self.submission {
             s.request.signature.zeroize();
+            if let Some(r) = &mut s.request.representative_signature {
+                r.zeroize();
+            }
+        }
+        if let Some(c) = &mut self.child {
+            c.birth_date.zeroize();
         }
         *self = Held::default();
     }
@@ -146,6 +164,9 @@ pub struct ResidentSession {
     clock: Arc<dyn Clock>,
     config: ResidentConfig,
     card: CardSession,
+    /// The legal representative's card: never the bound (child's) card,
+    /// never through `card`.
+    representative_card: CardSession,
     bound: Option<CertSerial>,
     step: Step,
     last_activity: Instant,
@@ -169,6 +190,7 @@ impl ResidentSession {
             clock,
             config,
             card: CardSession::new(),
+            representative_card: CardSession::new(),
             bound: None,
             step: Step::ReadCard,
             last_activity,
@@ -239,6 +261,9 @@ impl ResidentSession {
             service: h.service.is_some() || h.terms_accepted,
             payment: h.prepared.is_some() || h.review.is_some(),
             signature: h.submission.is_some(),
+            representative: h.child.is_some()
+                || self.representative_card.bound_card().is_some()
+                || self.representative_card.has_pin(PinKind::UserAuth),
         }
     }
 
@@ -268,6 +293,7 @@ impl ResidentSession {
     fn end(&mut self, reason: EndReason) {
         tracing::info!(reason = reason.code(), "resident session ended and wiped");
         self.card.abort();
+        self.representative_card.abort();
         self.bound = None;
         self.held.wipe();
         self.step = Step::Ended { reason };

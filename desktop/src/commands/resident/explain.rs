@@ -99,6 +99,9 @@ fn problem_words(problem: FieldProblem) -> String {
             format!("needs {expected} codes, {got} were entered")
         }
         FieldProblem::RejectedByPlatform => "was refused by the platform".into(),
+        FieldProblem::NotADate => "is not a real date (YYYYMMDD)".into(),
+        FieldProblem::InFuture => "is after today".into(),
+        FieldProblem::NotUnder15 => "is not under 15 today".into(),
     }
 }
 
@@ -175,6 +178,27 @@ pub fn line(e: &ResidentError, service: Option<&Service>) -> String {
             "an application already exists for this person and cannot be changed".into()
         }
         E::NotApplied => "no application yet".into(),
+        E::InvalidChildBirthDate(p) => format!("the child's birth date {}", problem_words(*p)),
+        E::RepresentativeSignatureNeeded => {
+            "the child's card signed: the legal representative's card signs next".into()
+        }
+        E::RepresentativeIsApplicant => {
+            "the legal representative's card is the child's card: tap the representative's own card"
+                .into()
+        }
+        E::RepresentativeCardMismatch => {
+            "this is not the legal representative's card read before: nothing was signed".into()
+        }
+        E::RepresentativeNotRead => "read the legal representative's card first".into(),
+        E::RepresentativeCertificateRefused(_) => {
+            "the platform refused the legal representative's certificate".into()
+        }
+        E::RepresentativeSignatureRefused => {
+            "the platform did not accept the legal representative's signature".into()
+        }
+        E::PaymentAccountInUse => {
+            "this payment account is used by another person's application: use another".into()
+        }
         E::Network => "the platform could not be reached: check its URL and the network".into(),
         E::Timeout => "the platform did not answer in time".into(),
         E::Platform { status, code } => {

@@ -84,6 +84,15 @@ impl<'a, 'o> Flow<'a, 'o> {
                     purpose: PinPurpose::SignApplication,
                 } => self.sign_and_submit().await?,
                 Step::SubmitPending => self.retry_submission().await?,
+                // This command never starts a child application.
+                Step::RepresentativeSign => {
+                    return Err(failure(
+                        ResidentError::WrongStep {
+                            step: Step::RepresentativeSign,
+                        },
+                        None,
+                    ))
+                }
                 Step::Done => return self.status().await,
                 Step::Ended { reason } => {
                     return Err(failure(ResidentError::SessionEnded { reason }, None))
