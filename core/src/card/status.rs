@@ -52,8 +52,6 @@ impl StatusWord {
     pub const OFFSET_BEYOND_END: Self = Self(0x6B00);
     pub const INS_NOT_SUPPORTED: Self = Self(0x6D00);
     pub const CLA_NOT_SUPPORTED: Self = Self(0x6E00);
-    pub const FUNCTION_NOT_SUPPORTED: Self = Self(0x6A81);
-    pub const INCORRECT_DATA: Self = Self(0x6A80);
 
     /// `63Cx` with `x` tries left (`x` up to 15).
     pub fn tries_left(tries: u8) -> Self {

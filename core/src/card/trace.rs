@@ -124,14 +124,9 @@ impl Trace {
         self.entries.iter()
     }
 
-    /// Totals since the trace was created or last reset (not limited by capacity).
+    /// Totals since the trace was created (not limited by capacity).
     pub fn totals(&self) -> TraceTotals {
         self.total
-    }
-
-    pub fn clear(&mut self) {
-        self.entries.clear();
-        self.total = TraceTotals::default();
     }
 }
 

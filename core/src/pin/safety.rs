@@ -30,11 +30,6 @@ impl PinStatus {
             }),
         }
     }
-
-    /// Whether the next wrong entry locks the secret.
-    pub fn is_last_try(self) -> bool {
-        self == PinStatus::TriesLeft(1)
-    }
 }
 
 /// Whether the holder has explicitly agreed to spend the very last try.
