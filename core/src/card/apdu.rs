@@ -4,7 +4,9 @@ use zeroize::Zeroizing;
 
 use super::status::StatusWord;
 
-/// Instruction bytes the card layer uses.
+/// Instruction bytes the card layer uses (ISO/IEC 7816-4 interindustry
+/// commands; COMPUTE DIGITAL SIGNATURE is sent with CLA `80` on this card:
+/// `OpenSC/OpenSC:src/libopensc/card-jpki.c`, `soltia48/myna-card:src/card.rs`).
 pub mod ins {
     pub const SELECT: u8 = 0xA4;
     pub const READ_BINARY: u8 = 0xB0;

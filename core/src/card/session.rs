@@ -14,7 +14,7 @@ use super::apdu::{ins, Command};
 use super::card_info::BasicFour;
 use super::certificate::{CertSerial, CertificateInfo};
 use super::error::CardError;
-use super::link::CardLink;
+use super::link::{CardLink, ReaderMemory};
 use super::status::StatusKind;
 use super::transport::CardTransport;
 use crate::pin::{
@@ -39,6 +39,8 @@ pub struct CardSession {
     bound: Option<CertSerial>,
     entered: Option<Pin>,
     guards: BTreeMap<PinKind, PinGuard>,
+    /// What the taps learnt about the reader (extended length refused).
+    reader: Arc<ReaderMemory>,
 }
 
 impl CardSession {
@@ -71,15 +73,25 @@ impl CardSession {
     }
 
     /// Ends the session: wipes the PIN, forgets the card and every doubt.
+    /// What was learnt about the reader is kept.
     pub fn abort(&mut self) {
-        *self = Self::default();
+        let reader = Arc::clone(&self.reader);
+        *self = Self {
+            reader,
+            ..Self::default()
+        };
+    }
+
+    /// What the taps of this session learnt about the reader.
+    pub fn reader_memory(&self) -> &ReaderMemory {
+        &self.reader
     }
 
     /// Starts a tap on `transport`: settles any PIN in doubt by reading its
     /// retry counter first, then reads which card this is and checks it
     /// against the one the session is bound to.
     pub async fn tap(&mut self, transport: Arc<dyn CardTransport>) -> Result<Tap<'_>, CardError> {
-        let mut link = CardLink::new(transport);
+        let mut link = CardLink::with_memory(transport, Arc::clone(&self.reader));
         let mut statuses = BTreeMap::new();
         let mut recheck = None;
         let doubtful: Vec<PinKind> = self
@@ -123,11 +135,9 @@ impl CardSession {
     }
 }
 
-/// Selects the secret's file and asks its retry counter (no try spent).
+/// Selects the secret's key reference and asks its retry counter (no try spent).
 async fn read_status(link: &mut CardLink, kind: PinKind) -> Result<PinStatus, CardError> {
-    link.select_application(kind.aid(), kind.application_name())
-        .await?;
-    link.select_file(kind.ef()).await?;
+    link.select_key_reference(kind).await?;
     let sw = link.query_retry_counter().await?;
     PinStatus::from_query(sw)
 }
@@ -204,6 +214,11 @@ impl Tap<'_> {
         if !self.session.has_pin(kind) {
             return Err(PinError::NoPinEntered(kind));
         }
+        if kind == PinKind::UserAuth {
+            // The user-authentication PIN is verified only to sign: a reader
+            // that cannot return the signature must not cost a try.
+            self.link.check_signature_fits()?;
+        }
         let status = self.pin_status(kind).await?;
         let guard = self.session.guards.entry(kind).or_default();
         let tries_left = match guard.decide(status, last_try) {
@@ -234,9 +249,15 @@ impl Tap<'_> {
         drop(pin);
         let response = match self.link.exchange(&cmd).await {
             Ok(r) => r,
-            Err(CardError::Apdu(e)) => {
+            // Known not to have reached the card: no try was spent. The PIN
+            // is wiped all the same (it is used once); the holder types it again.
+            Err(e @ CardError::Apdu(_)) => {
                 guard.answered();
-                return Err(PinError::Card(CardError::Apdu(e)));
+                return Err(PinError::Card(e));
+            }
+            Err(CardError::Transport(t)) if !t.may_have_reached_card() => {
+                guard.answered();
+                return Err(PinError::Card(CardError::Transport(t)));
             }
             Err(_) => {
                 return Err(PinError::MaybeCounted {
@@ -276,6 +297,7 @@ impl Tap<'_> {
     /// Signs a SHA-256 hash with the user-authentication key (PKCS#1 v1.5,
     /// 256 bytes). The user-authentication PIN must be verified in this tap.
     pub async fn sign(&mut self, digest: &[u8; 32]) -> Result<Vec<u8>, CardError> {
+        self.link.check_signature_fits()?;
         if !self.link.is_verified(PinKind::UserAuth) {
             return Err(CardError::NotVerified(PinKind::UserAuth.label()));
         }
