@@ -21,6 +21,12 @@ impl From<CardError> for Failure {
                 "not_verified",
                 format!("the card refused: the {what} was not verified"),
             ),
+            e @ CardError::ReaderCannotCarrySignature { .. } => {
+                Failure::new(Exit::CardError, "reader_cannot_carry_signature", e.to_string())
+            }
+            e @ CardError::UnconfirmedKeyReference { .. } => {
+                Failure::new(Exit::CardError, "unconfirmed_key_reference", e.to_string())
+            }
             other => Failure::new(Exit::CardError, "card_error", format!("card error: {other}")),
         }
     }

@@ -112,12 +112,11 @@ impl CardTransport for QuirkyReader {
     }
 
     async fn transceive(&self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        let (n, quirk) = {
+        let quirk = {
             let mut s = self.state.lock().unwrap();
             s.exchanges += 1;
             s.sent.push(command.to_vec());
-            let n = s.exchanges;
-            (n, self.quirks.lock().unwrap().get(&n).copied())
+            self.quirks.lock().unwrap().get(&s.exchanges).copied()
         };
         if is_extended(command) {
             self.state.lock().unwrap().extended_sent += 1;

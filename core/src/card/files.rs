@@ -5,10 +5,10 @@
 //! open-source clients tested against real cards show it; `shared/card-protocol.md`
 //! lists the same facts. Sources are named `owner/repo:path`:
 //!
-//! * [`OPENSC`]: `OpenSC/OpenSC:src/libopensc/jpki.h` (the JPKI driver);
-//! * [`MYNA_CARD`]: `soltia48/myna-card:src/ap/{jpki,text}.rs`, `src/card.rs`, `src/apdu.rs`
+//! * [`OPENSC`], `OpenSC/OpenSC:src/libopensc/jpki.h` (the JPKI driver);
+//! * [`MYNA_CARD`], `soltia48/myna-card:src/ap/{jpki,text}.rs`, `src/card.rs`, `src/apdu.rs`
 //!   (tested on physical cards, with recorded fixtures);
-//! * [`JSAPDU`]: `AokiApp/jsapdu:packages/mynacard/src/constants.ts`.
+//! * [`JSAPDU`], `AokiApp/jsapdu:packages/mynacard/src/constants.ts`.
 //!
 //! A key reference that no source confirms must never receive a secret: a
 //! wrong one spends the tries of another secret (the card-info AP's `0014`
