@@ -192,8 +192,12 @@ impl CardLink {
         }
     }
 
-    /// Selects an application by AID unless it is already selected.
-    /// `6A82` means the card is not what the caller expects.
+    /// Selects an application by AID unless it is already selected:
+    /// `00 A4 04 0C 0A <AID>` (P1 `04` select by DF name, P2 `0C` no response
+    /// data, no Le; `OpenSC/OpenSC:src/libopensc/card-jpki.c` `jpki_select_ap`,
+    /// `soltia48/myna-card:src/card.rs` `select_df`). `6A82` means the card is
+    /// not what the caller expects. The MF is never selected: it answers
+    /// differently before and after an application (card-protocol.md).
     pub async fn select_application(
         &mut self,
         aid: &[u8; 10],
@@ -220,7 +224,10 @@ impl CardLink {
         }
     }
 
-    /// Selects an elementary file of the current application.
+    /// Selects an elementary file of the current application:
+    /// `00 A4 02 0C 02 <EF id>` (P1 `02` select EF under the current DF, P2
+    /// `0C` no response data; `soltia48/myna-card:src/card.rs` `select_ef`,
+    /// OpenSC's JPKI driver selects its EFs the same way).
     pub async fn select_file(&mut self, ef: u16) -> Result<(), CardError> {
         if self.selected_ef == Some(ef) {
             return Ok(());
