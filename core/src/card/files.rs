@@ -40,5 +40,5 @@ pub mod card_info {
     pub const PIN: u16 = 0x0011;
     /// 照合番号B (14 digits, 10 tries); opens the basic four items only.
     /// Unconfirmed on a real card: no public source shows this file id.
-    pub const CODE_B: u16 = 0x0014;
+    pub const CODE_B: u16 = 0x0015;
 }
