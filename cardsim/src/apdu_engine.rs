@@ -39,7 +39,7 @@ pub struct PowerSession {
 
 /// What a VERIFY reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Key {
+enum KeyRef {
     Secret(PinId),
     /// Card-info AP `0012`.
     Blocked,
@@ -182,7 +182,7 @@ impl Engine<'_> {
     /// The key reference a VERIFY addresses: P2 `80` = the current EF,
     /// `80|SFI` = EF `00 SFI` of the current application (soltia48/myna-card:
     /// src/card.rs, JICSAP 4.2 (2)). `6A88` when there is none there.
-    fn verify_target(&self, p2: u8) -> Result<(App, u16, Key), Sw> {
+    fn verify_target(&self, p2: u8) -> Result<(App, u16, KeyRef), Sw> {
         let ef = match p2 {
             0x80 => self.session.ef,
             0x81..=0x9E => Some(u16::from(p2 & 0x1F)),
@@ -192,8 +192,8 @@ impl Engine<'_> {
             return Err(Sw::REF_DATA_NOT_FOUND);
         };
         match layout::ef_kind(app, ef) {
-            Some(EfKind::Pin(pin)) => Ok((app, ef, Key::Secret(pin))),
-            Some(EfKind::BlockedKey) => Ok((app, ef, Key::Blocked)),
+            Some(EfKind::Pin(pin)) => Ok((app, ef, KeyRef::Secret(pin))),
+            Some(EfKind::BlockedKey) => Ok((app, ef, KeyRef::Blocked)),
             _ => Err(Sw::REF_DATA_NOT_FOUND),
         }
     }
@@ -216,9 +216,9 @@ impl Engine<'_> {
         let pin = match key {
             // soltia48/myna-card:src/ap/text.rs `BLOCKED_0012`: the query
             // answers 63C0 and a VERIFY 6984; no counter moves.
-            Key::Blocked if cmd.data.is_empty() => return Sw::tries_left(0).into(),
-            Key::Blocked => return Sw::REF_DATA_BLOCKED.into(),
-            Key::Secret(pin) => pin,
+            KeyRef::Blocked if cmd.data.is_empty() => return Sw::tries_left(0).into(),
+            KeyRef::Blocked => return Sw::REF_DATA_BLOCKED.into(),
+            KeyRef::Secret(pin) => pin,
         };
         let slot = self.state.pins.get_mut(pin);
         if cmd.data.is_empty() {
