@@ -18,6 +18,8 @@ pub enum EndReason {
     IdleTimeout,
     /// The resident or staff ended it.
     Aborted,
+    /// The My Key ID was revoked: nothing more can be done with it.
+    Revoked,
 }
 
 impl EndReason {
@@ -26,6 +28,7 @@ impl EndReason {
             EndReason::CardChanged => "card_changed",
             EndReason::IdleTimeout => "idle_timeout",
             EndReason::Aborted => "aborted",
+            EndReason::Revoked => "my_key_id_revoked",
         }
     }
 }
