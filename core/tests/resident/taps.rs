@@ -15,6 +15,9 @@ const AUTH: PinKind = PinKind::UserAuth;
 /// 1,628-byte certificate: the read with its counter (9 + 2), then two PIN
 /// taps of 8 (the README's benchmark table). Five taps took 35.
 const APPLICATION_APDUS: usize = 27;
+/// The read with its counter, then one PIN tap (a login, or the legal
+/// representative's signature): 11 + 8.
+const LOGIN_APDUS: usize = 19;
 
 #[tokio::test]
 async fn the_application_takes_three_taps() {
@@ -80,6 +83,7 @@ async fn a_my_key_id_change_takes_two_taps() {
     assert_eq!(record.my_key_id, "MYNEWID1");
     assert_eq!(phone.taps(), 2, "card read + counter; PIN + login");
     assert_eq!(phone.verifies(), 1);
+    assert!(phone.apdus() <= LOGIN_APDUS, "APDUs rose: {}", phone.apdus());
 }
 
 #[tokio::test]
@@ -95,6 +99,7 @@ async fn a_revoke_takes_two_taps_and_ends_the_session() {
     s.log_in(phone.tap(), LastTry::Refuse).await.unwrap();
     s.revoke_my_key_id().await.unwrap();
     assert_eq!(phone.taps(), 2, "card read + counter; PIN + login");
+    assert!(phone.apdus() <= LOGIN_APDUS, "APDUs rose: {}", phone.apdus());
     assert_eq!(rig.fake.count(Endpoint::Revoke), 1);
     assert_eq!(
         s.step(),
@@ -164,6 +169,8 @@ async fn a_child_application_takes_one_tap_per_card_step() {
     assert_eq!(child.taps(), 3, "the child's card: read, login, signature");
     assert_eq!(rep.taps(), 2, "the representative's card: read, signature");
     assert_eq!((child.verifies(), rep.verifies()), (2, 1));
+    assert!(child.apdus() <= APPLICATION_APDUS, "{}", child.apdus());
+    assert!(rep.apdus() <= LOGIN_APDUS, "{}", rep.apdus());
 }
 
 /// Read the card (3 tries shown), type the PIN; then `spent` tries go elsewhere.
