@@ -83,7 +83,11 @@ async fn a_my_key_id_change_takes_two_taps() {
     assert_eq!(record.my_key_id, "MYNEWID1");
     assert_eq!(phone.taps(), 2, "card read + counter; PIN + login");
     assert_eq!(phone.verifies(), 1);
-    assert!(phone.apdus() <= LOGIN_APDUS, "APDUs rose: {}", phone.apdus());
+    assert!(
+        phone.apdus() <= LOGIN_APDUS,
+        "APDUs rose: {}",
+        phone.apdus()
+    );
 }
 
 #[tokio::test]
@@ -99,7 +103,11 @@ async fn a_revoke_takes_two_taps_and_ends_the_session() {
     s.log_in(phone.tap(), LastTry::Refuse).await.unwrap();
     s.revoke_my_key_id().await.unwrap();
     assert_eq!(phone.taps(), 2, "card read + counter; PIN + login");
-    assert!(phone.apdus() <= LOGIN_APDUS, "APDUs rose: {}", phone.apdus());
+    assert!(
+        phone.apdus() <= LOGIN_APDUS,
+        "APDUs rose: {}",
+        phone.apdus()
+    );
     assert_eq!(rig.fake.count(Endpoint::Revoke), 1);
     assert_eq!(
         s.step(),

@@ -24,8 +24,17 @@ pub async fn run(command: &CardCommand, out: &mut dyn Write) -> Result<(), Failu
         CardCommand::Face(a) => early_secret(PinKind::CardInfoCodeB, a.code_stdin)?,
         _ => None,
     };
-    let transport: Arc<dyn CardTransport> = open_card(&common.reader)?;
     let mut session = CardSession::new();
+    // A PIN typed at the terminal is asked BEFORE the tap that uses it: a
+    // first tap reads the counter and ends, so no card transaction is held
+    // across the prompt (PC/SC on Windows resets a card left idle in one).
+    let early = match (secret_of(command), early) {
+        (Some((kind, confirm)), None) => {
+            prompt_before_tap(&mut session, &common.reader, kind, confirm).await?
+        }
+        (_, early) => early,
+    };
+    let transport: Arc<dyn CardTransport> = open_card(&common.reader)?;
     let mut tap = session.tap(transport).await?;
     let result = match command {
         CardCommand::Info(c) => info(&mut tap, c, out).await,
@@ -52,6 +61,17 @@ pub async fn run(command: &CardCommand, out: &mut dyn Write) -> Result<(), Failu
         }
     }
     result
+}
+
+/// The secret a subcommand presents, and whether its last try is confirmed.
+fn secret_of(command: &CardCommand) -> Option<(PinKind, bool)> {
+    match command {
+        CardCommand::Verify(a) => Some((PinKind::UserAuth, a.confirm_last_try)),
+        CardCommand::BasicInfo(a) => Some((PinKind::CardInfo, a.confirm_last_try)),
+        CardCommand::Sign(a) => Some((PinKind::UserAuth, a.pin.confirm_last_try)),
+        CardCommand::Face(a) => Some((PinKind::CardInfoCodeB, a.confirm_last_try)),
+        CardCommand::Info(_) | CardCommand::PinStatus(_) => None,
+    }
 }
 
 /// Prints JSON with `--json`, else the plain line.
@@ -84,21 +104,21 @@ fn early_secret(kind: PinKind, from_stdin: bool) -> Result<Option<Pin>, Failure>
     Ok(Some(Pin::new(kind, text)?))
 }
 
-/// Counter first; refuses locked and unconfirmed last tries before asking.
-async fn verify(
-    tap: &mut Tap<'_>,
+/// Reads the counter in a tap of its own (closed again at once), refuses a
+/// locked PIN or an unconfirmed last try, then asks for the PIN with the
+/// tries left. `None`: the card says it is verified already.
+async fn prompt_before_tap(
+    session: &mut CardSession,
+    reader: &crate::cli::ReaderArgs,
     kind: PinKind,
-    early: Option<Pin>,
     confirm: bool,
-) -> Result<(), Failure> {
-    let status = tap.pin_status(kind).await?;
-    let last = if confirm {
-        LastTry::Confirmed
-    } else {
-        LastTry::Refuse
+) -> Result<Option<Pin>, Failure> {
+    let status = {
+        let mut tap = session.tap(open_card(reader)?).await?;
+        tap.pin_status(kind).await?
     };
     let tries = match status {
-        PinStatus::Verified => return Ok(()),
+        PinStatus::Verified => return Ok(None),
         PinStatus::Locked => {
             return Err(PinError::Locked {
                 kind,
@@ -111,11 +131,42 @@ async fn verify(
         }
         PinStatus::TriesLeft(n) => n,
     };
-    let pin = match early {
-        Some(pin) => pin,
-        None => prompt_secret(kind, tries)?,
+    Ok(Some(prompt_secret(kind, tries)?))
+}
+
+/// Counter first (read again in this tap: fewer tries than the prompt
+/// showed and nothing is sent); refuses locked and unconfirmed last tries.
+/// The PIN was typed before this tap.
+async fn verify(
+    tap: &mut Tap<'_>,
+    kind: PinKind,
+    early: Option<Pin>,
+    confirm: bool,
+) -> Result<(), Failure> {
+    if let Some(pin) = early {
+        // Kept with the count shown at its prompt (none for --pin-stdin).
+        tap.enter_pin(pin);
+    }
+    let status = tap.pin_status(kind).await?;
+    let last = if confirm {
+        LastTry::Confirmed
+    } else {
+        LastTry::Refuse
     };
-    tap.enter_pin(pin);
+    match status {
+        PinStatus::Verified => return Ok(()),
+        PinStatus::Locked => {
+            return Err(PinError::Locked {
+                kind,
+                by_this_try: false,
+            }
+            .into());
+        }
+        PinStatus::TriesLeft(1) if !confirm => {
+            return Err(PinError::LastTryNeedsConfirmation(kind).into());
+        }
+        PinStatus::TriesLeft(_) => {}
+    };
     tap.verify(kind, last).await?;
     Ok(())
 }
