@@ -517,6 +517,8 @@ struct TapPlan {
     card_b: bool,
     fault: Option<(usize, bool)>,
     abort_first: bool,
+    /// Another app spends a try of this card before the tap.
+    other_app_first: bool,
     ops: Vec<Op>,
 }
 
@@ -534,14 +536,18 @@ fn tap_plan() -> impl Strategy<Value = TapPlan> {
         prop::bool::weighted(0.2),
         prop::option::weighted(0.4, (0usize..12, any::<bool>())),
         prop::bool::weighted(0.05),
+        prop::bool::weighted(0.15),
         prop::collection::vec(op(), 0..10),
     )
-        .prop_map(|(card_b, fault, abort_first, ops)| TapPlan {
-            card_b,
-            fault,
-            abort_first,
-            ops,
-        })
+        .prop_map(
+            |(card_b, fault, abort_first, other_app_first, ops)| TapPlan {
+                card_b,
+                fault,
+                abort_first,
+                other_app_first,
+                ops,
+            },
+        )
 }
 
 async fn run_plans(plans: Vec<TapPlan>) -> Result<(), TestCaseError> {
@@ -557,6 +563,9 @@ async fn run_plans(plans: Vec<TapPlan>) -> Result<(), TestCaseError> {
         }
         let which = usize::from(plan.card_b);
         let card = &cards[which];
+        if plan.other_app_first && tries_left(card) > 1 {
+            another_app_spends(card, 1).await;
+        }
         let t = phone_tap(card);
         if let Some((n, after)) = plan.fault {
             if after {
