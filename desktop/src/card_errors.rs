@@ -48,6 +48,15 @@ impl From<PinError> for Failure {
                 Failure::new(Exit::CardRemoved, "card_removed_during_verify", message)
             }
             PinError::NoPinEntered(_) => Failure::new(Exit::BadInput, "no_pin", message),
+            // Nothing was sent: the count shown when the PIN was typed was higher.
+            PinError::CounterChanged { tries_left, .. } => {
+                let exit = match tries_left {
+                    0 => Exit::PinLocked,
+                    1 => Exit::LastTryRefused,
+                    _ => Exit::CardError,
+                };
+                Failure::new(exit, "pin_counter_changed", message)
+            }
         }
     }
 }
@@ -95,6 +104,24 @@ mod tests {
                 }
                 .into(),
                 Exit::CardRemoved,
+            ),
+            (
+                PinError::CounterChanged {
+                    kind: k,
+                    shown: 3,
+                    tries_left: 0,
+                }
+                .into(),
+                Exit::PinLocked,
+            ),
+            (
+                PinError::CounterChanged {
+                    kind: k,
+                    shown: 3,
+                    tries_left: 1,
+                }
+                .into(),
+                Exit::LastTryRefused,
             ),
             (
                 PinError::Card(CardError::Transport(TransportError::TagLost)).into(),
