@@ -60,10 +60,10 @@ pub fn check_platform_url(url: &str) -> Result<String, Failure> {
             ),
         )
     };
-    let trimmed = url.trim().trim_end_matches('/');
-    let Some((scheme, rest)) = trimmed.split_once("://") else {
+    let Some((scheme, rest)) = url.trim().split_once("://") else {
         return Err(bad("it has no scheme (http:// or https://)"));
     };
+    let rest = rest.trim_end_matches('/');
     if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));
     }
@@ -75,7 +75,7 @@ pub fn check_platform_url(url: &str) -> Result<String, Failure> {
     if path == "/v1" || path.starts_with("/v1/") {
         return Err(bad("leave out /v1 (the API paths are added by the client)"));
     }
-    Ok(trimmed.to_owned())
+    Ok(format!("{scheme}://{rest}"))
 }
 
 impl PlatformLink {
