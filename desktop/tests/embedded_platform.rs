@@ -84,6 +84,14 @@ fn a_status_check_after_an_application_sees_it() {
         "the data folder is named:\n{said}"
     );
     assert!(data.join("platform.sqlite3").exists());
+    // Secrets read from a pipe are not echoed, not even as one `*` a character.
+    assert!(said.contains("(hidden)"), "{said}");
+    for secret in ["****", "********", PIN, "Pass1234", "0987"] {
+        assert!(
+            !said.lines().any(|l| l.trim().ends_with(secret)),
+            "{secret:?} echoed:\n{said}"
+        );
+    }
 
     let status = mynapoint(
         &data,
