@@ -4,9 +4,11 @@
 //! (the card transport first of all) enter as traits that each shell implements.
 
 pub mod card;
+pub mod clock;
 pub mod pin;
 pub mod platform;
 pub mod resident;
 pub mod secret;
+pub mod session_frame;
 
 pub use secret::Secret;

@@ -1,8 +1,8 @@
 //! What each card-layer outcome means for a person at the desk: one plain
 //! line and a documented exit code.
 
-use mynapoint_core::card::CardError;
-use mynapoint_core::pin::{PinError, PinFormatError};
+use mynapoint_core::card::{CardError, PinError};
+use mynapoint_core::pin::PinFormatError;
 
 use crate::exit::Exit;
 use crate::Failure;

@@ -7,8 +7,8 @@ mod support;
 use std::sync::Arc;
 
 use cardsim::{SharedCard, SimTransport};
-use mynapoint_core::card::{apdu::ins, files, CardError, CardSession, TransportError};
-use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind, PinPrompt, PinStatus};
+use mynapoint_core::card::{apdu::ins, files, CardError, CardSession, PinError, TransportError};
+use mynapoint_core::pin::{LastTry, Pin, PinKind, PinPrompt, PinStatus};
 use proptest::prelude::*;
 use support::*;
 

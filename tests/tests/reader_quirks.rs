@@ -12,10 +12,11 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use cardsim::{SharedCard, SimTransport};
+use mynapoint_core::card::PinError;
 use mynapoint_core::card::{
     CardError, CardSession, CardTransport, ReaderCapabilities, TransportError, READ_RETRIES,
 };
-use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind};
+use mynapoint_core::pin::{LastTry, Pin, PinKind};
 use sha2::{Digest, Sha256};
 use support::*;
 

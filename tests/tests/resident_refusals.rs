@@ -4,7 +4,8 @@
 
 mod resident_rig;
 
-use mynapoint_core::pin::{LastTry, PinError, PinKind};
+use mynapoint_core::card::PinError;
+use mynapoint_core::pin::{LastTry, PinKind};
 use mynapoint_core::platform::{
     ApplicationContent, ApplicationRequest, ErrorCode, IdempotencyKey, LoginRequest, PlatformApi,
     PlatformError, SessionToken,

@@ -8,8 +8,8 @@ mod resident_rig;
 use std::sync::{Arc, Mutex};
 
 use cardsim::SimTransport;
-use mynapoint_core::card::CardTransport;
-use mynapoint_core::pin::{LastTry, PinError, PinKind, PinPrompt};
+use mynapoint_core::card::{CardTransport, PinError};
+use mynapoint_core::pin::{LastTry, PinKind, PinPrompt};
 use mynapoint_core::resident::*;
 use resident_rig::*;
 

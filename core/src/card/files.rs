@@ -15,6 +15,8 @@
 //! is 照合番号A, made from the My Number; sending 照合番号B there burns its
 //! tries). [`KeyReference::is_confirmed`] is checked before every VERIFY.
 
+use crate::pin::PinKind;
+
 /// One public source of a card fact (`owner/repo:path`).
 pub type Source = &'static str;
 
@@ -55,6 +57,24 @@ impl KeyReference {
     /// Nothing is presented to a key reference that is not confirmed.
     pub fn is_confirmed(&self) -> bool {
         !self.sources.is_empty()
+    }
+}
+
+/// The key reference of the secret `kind` opens: its application and EF,
+/// with the public sources that show them.
+pub fn key_reference(kind: PinKind) -> &'static KeyReference {
+    match kind {
+        PinKind::UserAuth => &jpki::AUTH_PIN_REF,
+        PinKind::CardInfo => &card_info::PIN_REF,
+        PinKind::CardInfoCodeB => &card_info::CODE_B_REF,
+    }
+}
+
+/// The name of the application holding the secret `kind` opens, for errors.
+pub fn application_name(kind: PinKind) -> &'static str {
+    match kind {
+        PinKind::UserAuth => "JPKI",
+        PinKind::CardInfo | PinKind::CardInfoCodeB => "card-info input support",
     }
 }
 
@@ -129,14 +149,13 @@ pub mod card_info {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pin::PinKind;
 
     const ALL_KINDS: [PinKind; 3] = [PinKind::UserAuth, PinKind::CardInfo, PinKind::CardInfoCodeB];
 
     #[test]
     fn every_secret_this_product_presents_has_two_independent_sources() {
         for kind in ALL_KINDS {
-            let key = kind.key_reference();
+            let key = key_reference(kind);
             assert!(key.is_confirmed(), "{kind:?}");
             assert!(key.sources.len() >= 2, "{kind:?} has one source only");
         }
@@ -144,9 +163,9 @@ mod tests {
 
     #[test]
     fn code_b_is_0015_and_nothing_is_ever_sent_to_code_a_or_the_blocked_reference() {
-        assert_eq!(PinKind::CardInfoCodeB.key_reference().ef, 0x0015);
+        assert_eq!(key_reference(PinKind::CardInfoCodeB).ef, 0x0015);
         for kind in ALL_KINDS {
-            let key = kind.key_reference();
+            let key = key_reference(kind);
             if key.aid == CARD_INFO_AID {
                 assert!(
                     ![card_info::CODE_A, card_info::BLOCKED].contains(&key.ef),

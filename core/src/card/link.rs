@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::apdu::{ins, ApduError, Command, Response};
 use super::error::CardError;
+use super::files;
 use super::status::{StatusKind, StatusWord};
 use super::trace::{Trace, TraceEntry, TraceOutcome};
 use super::transport::{CardTransport, ReaderCapabilities};
@@ -256,11 +257,11 @@ impl CardLink {
     /// Selects the key reference of a secret, refusing one that no public
     /// source confirms (before anything is sent).
     pub(crate) async fn select_key_reference(&mut self, kind: PinKind) -> Result<(), CardError> {
-        let key = kind.key_reference();
+        let key = files::key_reference(kind);
         if !key.is_confirmed() {
             return Err(CardError::UnconfirmedKeyReference { ef: key.ef });
         }
-        self.select_application(&key.aid, kind.application_name())
+        self.select_application(&key.aid, files::application_name(kind))
             .await?;
         self.select_file(key.ef).await
     }

@@ -1,4 +1,7 @@
 //! Everything that talks to the My Number Card.
+//!
+//! The card layer applies the PIN rules of [`crate::pin`] (which knows
+//! nothing of APDUs); it never depends on a flow or on the session frame.
 
 pub mod apdu;
 pub mod card_info;
@@ -7,6 +10,7 @@ mod error;
 pub mod files;
 pub mod jpki;
 pub mod link;
+mod pin_error;
 mod read;
 pub mod session;
 pub mod status;
@@ -20,6 +24,7 @@ pub use certificate::{CertSerial, CertificateError, CertificateInfo, RsaPublicKe
 pub use error::CardError;
 pub use jpki::sha256_digest_info;
 pub use link::{CardLink, ReadStrategy, ReaderMemory};
+pub use pin_error::PinError;
 pub use read::READ_RETRIES;
 pub use session::{CardSession, Tap, TapReport};
 pub use status::{StatusKind, StatusWord};

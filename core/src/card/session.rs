@@ -22,10 +22,11 @@ use super::card_info::BasicFour;
 use super::certificate::{CertSerial, CertificateInfo};
 use super::error::CardError;
 use super::link::{CardLink, ReaderMemory};
-use super::status::StatusKind;
+use super::pin_error::PinError;
+use super::status::{StatusKind, StatusWord};
 use super::transport::CardTransport;
 use crate::pin::{
-    Decision, LastTry, Pin, PinError, PinGuard, PinKind, PinPrompt, PinStatus, Recheck, Refusal,
+    Decision, LastTry, Pin, PinGuard, PinKind, PinPrompt, PinStatus, Recheck, Refusal,
 };
 
 /// What a tap found.
@@ -189,7 +190,22 @@ impl CardSession {
 async fn read_status(link: &mut CardLink, kind: PinKind) -> Result<PinStatus, CardError> {
     link.select_key_reference(kind).await?;
     let sw = link.query_retry_counter().await?;
-    PinStatus::from_query(sw)
+    pin_status_from_query(sw)
+}
+
+/// Reads the answer to the 4-byte retry-counter query (`63Cx`: x tries
+/// left; `63C0`, `6983`, `6984`: locked; `9000`: verified in this power
+/// session). Sources of the status words: `super::status`.
+fn pin_status_from_query(sw: StatusWord) -> Result<PinStatus, CardError> {
+    match sw.kind() {
+        StatusKind::TriesLeft(0) | StatusKind::Locked => Ok(PinStatus::Locked),
+        StatusKind::TriesLeft(n) => Ok(PinStatus::TriesLeft(n)),
+        StatusKind::Ok => Ok(PinStatus::Verified),
+        _ => Err(CardError::Refused {
+            command: "retry counter query",
+            sw,
+        }),
+    }
 }
 
 /// One tap of the bound card: the operations a flow performs while the card
@@ -206,6 +222,13 @@ pub struct Tap<'s> {
 impl Tap<'_> {
     pub fn report(&self) -> &TapReport {
         &self.report
+    }
+
+    /// Ends the holder's session from within this tap (a flow bound to
+    /// another card refuses this one): as [`CardSession::abort`], and the
+    /// tap is over.
+    pub fn end_session(self) {
+        self.session.abort();
     }
 
     /// Keeps a PIN typed while the card stays in the field.
@@ -380,5 +403,39 @@ impl Tap<'_> {
             return Err(CardError::NotVerified("card-info PIN or 照合番号B"));
         }
         self.link.read_basic_four().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_answers_map_to_statuses() {
+        assert_eq!(
+            pin_status_from_query(StatusWord(0x63C3)).unwrap(),
+            PinStatus::TriesLeft(3)
+        );
+        assert_eq!(
+            pin_status_from_query(StatusWord(0x63C1)).unwrap(),
+            PinStatus::TriesLeft(1)
+        );
+        assert_eq!(
+            pin_status_from_query(StatusWord(0x63C0)).unwrap(),
+            PinStatus::Locked
+        );
+        assert_eq!(
+            pin_status_from_query(StatusWord(0x6984)).unwrap(),
+            PinStatus::Locked
+        );
+        assert_eq!(
+            pin_status_from_query(StatusWord(0x6983)).unwrap(),
+            PinStatus::Locked
+        );
+        assert_eq!(
+            pin_status_from_query(StatusWord(0x9000)).unwrap(),
+            PinStatus::Verified
+        );
+        assert!(pin_status_from_query(StatusWord(0x6700)).is_err());
     }
 }

@@ -3,8 +3,6 @@
 //! the tap that uses it, when a VERIFY may be sent, and what to do after a
 //! VERIFY whose answer never arrived.
 
-use crate::card::{CardError, StatusKind, StatusWord};
-
 use super::PinKind;
 
 /// What the card says about a secret before any try is spent.
@@ -16,21 +14,6 @@ pub enum PinStatus {
     Locked,
     /// Already verified in this power session.
     Verified,
-}
-
-impl PinStatus {
-    /// Reads the answer to the 4-byte retry-counter query.
-    pub fn from_query(sw: StatusWord) -> Result<Self, CardError> {
-        match sw.kind() {
-            StatusKind::TriesLeft(0) | StatusKind::Locked => Ok(PinStatus::Locked),
-            StatusKind::TriesLeft(n) => Ok(PinStatus::TriesLeft(n)),
-            StatusKind::Ok => Ok(PinStatus::Verified),
-            _ => Err(CardError::Refused {
-                command: "retry counter query",
-                sw,
-            }),
-        }
-    }
 }
 
 /// What a shell shows when it asks for a PIN before the tap that uses it
@@ -80,70 +63,6 @@ pub enum LastTry {
     Refuse,
     /// The holder was warned and confirmed.
     Confirmed,
-}
-
-/// What became of a PIN entry. Every variant tells a shell what to show.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PinError {
-    #[error("no {} was entered", .0.label())]
-    NoPinEntered(PinKind),
-    #[error("wrong {}: {tries_left} {} left", kind.label(), if *tries_left == 1 { "try" } else { "tries" })]
-    WrongPin { kind: PinKind, tries_left: u8 },
-    #[error("only one try of the {} is left: confirm before trying, or have it reset at the municipal counter", .0.label())]
-    LastTryNeedsConfirmation(PinKind),
-    #[error("the {} is locked: reset it at the municipal counter", kind.label())]
-    Locked { kind: PinKind, by_this_try: bool },
-    /// The card shows fewer tries than the holder was shown when the PIN
-    /// was typed (another app spent a try meanwhile, or locked it): no
-    /// VERIFY was sent and the PIN was wiped. Ask again with `tries_left`
-    /// (0: locked); one left needs the last-try confirmation first.
-    #[error("{}", counter_changed_message(*.kind, *.shown, *.tries_left))]
-    CounterChanged {
-        kind: PinKind,
-        /// The tries shown when the PIN was typed.
-        shown: u8,
-        /// The tries the card shows now (0: locked).
-        tries_left: u8,
-    },
-    #[error("the card was lost while the {} was being checked: the try may have counted; tap the card again to see how many tries are left", kind.label())]
-    MaybeCounted { kind: PinKind, tries_before: u8 },
-    /// The card could not be asked; no VERIFY was sent and no try was spent.
-    #[error(transparent)]
-    Card(#[from] CardError),
-}
-
-impl PinError {
-    /// Whether this error means a try may have been spent.
-    pub fn may_have_spent_a_try(&self) -> bool {
-        matches!(
-            self,
-            PinError::WrongPin { .. }
-                | PinError::Locked {
-                    by_this_try: true,
-                    ..
-                }
-                | PinError::MaybeCounted { .. }
-        )
-    }
-}
-
-fn counter_changed_message(kind: PinKind, shown: u8, tries_left: u8) -> String {
-    let label = kind.label();
-    let tries = |n: u8| format!("{n} {}", if n == 1 { "try" } else { "tries" });
-    let was = tries(shown);
-    match tries_left {
-        0 => format!(
-            "the {label} was locked after the PIN was typed ({was} left were shown; \
-             another app may have used it): nothing was sent to the card; reset it at \
-             the municipal counter"
-        ),
-        n => format!(
-            "the card now shows {} of the {label} left, not the {was} shown when the PIN \
-             was typed (another app may have used it): nothing was sent to the card; \
-             enter the PIN again",
-            tries(n)
-        ),
-    }
 }
 
 /// The counter re-read after a VERIFY whose answer was lost.
@@ -255,35 +174,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn query_answers_map_to_statuses() {
-        assert_eq!(
-            PinStatus::from_query(StatusWord(0x63C3)).unwrap(),
-            PinStatus::TriesLeft(3)
-        );
-        assert_eq!(
-            PinStatus::from_query(StatusWord(0x63C1)).unwrap(),
-            PinStatus::TriesLeft(1)
-        );
-        assert_eq!(
-            PinStatus::from_query(StatusWord(0x63C0)).unwrap(),
-            PinStatus::Locked
-        );
-        assert_eq!(
-            PinStatus::from_query(StatusWord(0x6984)).unwrap(),
-            PinStatus::Locked
-        );
-        assert_eq!(
-            PinStatus::from_query(StatusWord(0x6983)).unwrap(),
-            PinStatus::Locked
-        );
-        assert_eq!(
-            PinStatus::from_query(StatusWord(0x9000)).unwrap(),
-            PinStatus::Verified
-        );
-        assert!(PinStatus::from_query(StatusWord(0x6700)).is_err());
-    }
-
-    #[test]
     fn decisions_for_every_counter_value() {
         let g = PinGuard::default();
         for n in 2..=15 {
@@ -391,29 +281,6 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_counter_states_the_true_count() {
-        let k = PinKind::UserAuth;
-        let e = PinError::CounterChanged {
-            kind: k,
-            shown: 3,
-            tries_left: 1,
-        };
-        let text = e.to_string();
-        assert!(text.contains("1 try") && text.contains("3 tries"), "{text}");
-        assert!(!e.may_have_spent_a_try());
-        let text = PinError::CounterChanged {
-            kind: k,
-            shown: 2,
-            tries_left: 0,
-        }
-        .to_string();
-        assert!(
-            text.contains("locked") && text.contains("2 tries"),
-            "{text}"
-        );
-    }
-
-    #[test]
     fn a_lost_answer_is_resolved_by_the_next_counter_reading() {
         let mut g = PinGuard::default();
         g.sending(3);
@@ -438,32 +305,5 @@ mod tests {
         g.sending(1);
         let r = g.resolve(PinKind::UserAuth, PinStatus::Locked).unwrap();
         assert_eq!(r.try_counted, Some(true));
-    }
-
-    #[test]
-    fn only_spending_errors_say_a_try_may_be_spent() {
-        let k = PinKind::UserAuth;
-        assert!(PinError::WrongPin {
-            kind: k,
-            tries_left: 2
-        }
-        .may_have_spent_a_try());
-        assert!(PinError::MaybeCounted {
-            kind: k,
-            tries_before: 2
-        }
-        .may_have_spent_a_try());
-        assert!(PinError::Locked {
-            kind: k,
-            by_this_try: true
-        }
-        .may_have_spent_a_try());
-        assert!(!PinError::Locked {
-            kind: k,
-            by_this_try: false
-        }
-        .may_have_spent_a_try());
-        assert!(!PinError::LastTryNeedsConfirmation(k).may_have_spent_a_try());
-        assert!(!PinError::NoPinEntered(k).may_have_spent_a_try());
     }
 }

@@ -5,8 +5,6 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::card::files;
-
 /// Which secret of the card a PIN opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PinKind {
@@ -33,24 +31,6 @@ impl PinKind {
         match self {
             PinKind::UserAuth | PinKind::CardInfo => 3,
             PinKind::CardInfoCodeB => 10,
-        }
-    }
-
-    /// The key reference of the secret: its application and EF, with the
-    /// public sources that show them (see [`files`]).
-    pub fn key_reference(self) -> &'static files::KeyReference {
-        match self {
-            PinKind::UserAuth => &files::jpki::AUTH_PIN_REF,
-            PinKind::CardInfo => &files::card_info::PIN_REF,
-            PinKind::CardInfoCodeB => &files::card_info::CODE_B_REF,
-        }
-    }
-
-    /// The name of the application holding the secret, for errors.
-    pub fn application_name(self) -> &'static str {
-        match self {
-            PinKind::UserAuth => "JPKI",
-            PinKind::CardInfo | PinKind::CardInfoCodeB => "card-info input support",
         }
     }
 

@@ -1,8 +1,8 @@
 //! What a resident step can answer instead of going on. Every variant is
 //! data a shell translates; `code()` is stable.
 
-use crate::card::{CardError, TransportError};
-use crate::pin::{PinError, PinFormatError};
+use crate::card::{CardError, PinError, TransportError};
+use crate::pin::PinFormatError;
 use crate::platform::{ErrorCode, PlatformError};
 
 use super::fields::{FieldError, FieldProblem};

@@ -7,7 +7,6 @@
 //! typed results and [`ResidentError`]s (each with a stable `code()`).
 //! Nothing here knows uniffi; the types are plain owned data, `Send + Sync`.
 
-mod clock;
 mod error;
 mod fields;
 mod payment;
@@ -15,7 +14,7 @@ mod registration;
 mod session;
 mod step;
 
-pub use clock::{CivilDate, Clock, ManualClock, SystemClock};
+pub use crate::clock::{CivilDate, Clock, ManualClock, SystemClock};
 pub use error::{CertificateRefusal, ResidentError};
 pub use fields::{Field, FieldError, FieldProblem};
 pub use payment::{ChildReview, PaymentForm, Review};

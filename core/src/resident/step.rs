@@ -1,5 +1,7 @@
 //! Where a resident is in the flow: what a shell shows next.
 
+use crate::session_frame::{FlowStep, FrameEnd};
+
 /// Why the PIN is asked for (it is asked twice in the flow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PinPurpose {
@@ -20,6 +22,16 @@ pub enum EndReason {
     Aborted,
     /// The My Key ID was revoked: nothing more can be done with it.
     Revoked,
+}
+
+impl From<FrameEnd> for EndReason {
+    fn from(end: FrameEnd) -> Self {
+        match end {
+            FrameEnd::CardChanged => EndReason::CardChanged,
+            FrameEnd::IdleTimeout => EndReason::IdleTimeout,
+            FrameEnd::Aborted => EndReason::Aborted,
+        }
+    }
 }
 
 impl EndReason {
@@ -68,4 +80,19 @@ pub enum Step {
     Done,
     /// Over; every entered detail was wiped. A new session is needed.
     Ended { reason: EndReason },
+}
+
+impl FlowStep for Step {
+    type EndReason = EndReason;
+
+    fn ended(reason: EndReason) -> Self {
+        Step::Ended { reason }
+    }
+
+    fn end_reason(self) -> Option<EndReason> {
+        match self {
+            Step::Ended { reason } => Some(reason),
+            _ => None,
+        }
+    }
 }

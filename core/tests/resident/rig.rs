@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use cardsim::{CardSpec, CardState, PinId, SharedCard, SimCard, SimTransport};
-use mynapoint_core::card::{CardSession, CardTransport, ReaderCapabilities};
-use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind};
+use mynapoint_core::card::{CardSession, CardTransport, PinError, ReaderCapabilities};
+use mynapoint_core::pin::{LastTry, Pin, PinKind};
 use mynapoint_core::platform::{Notifications, PlatformApi};
 use mynapoint_core::resident::*;
 

@@ -1,7 +1,8 @@
 //! Submission: repeats keep one Idempotency-Key and make one application;
 //! the second PIN follows the card layer's rules.
 
-use mynapoint_core::pin::{LastTry, PinError, PinKind, PinStatus};
+use mynapoint_core::card::PinError;
+use mynapoint_core::pin::{LastTry, PinKind, PinStatus};
 use mynapoint_core::resident::*;
 
 use crate::fake::{Endpoint, Fault};

@@ -2,7 +2,8 @@
 //! resident flow takes, and what happens when the card's retry counter is
 //! not the one shown when the PIN was typed.
 
-use mynapoint_core::pin::{LastTry, PinError, PinKind, PinPrompt};
+use mynapoint_core::card::PinError;
+use mynapoint_core::pin::{LastTry, PinKind, PinPrompt};
 use mynapoint_core::platform::ApplicationStatus;
 use mynapoint_core::resident::*;
 

@@ -3,8 +3,8 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use mynapoint_core::card::{CardSession, CardTransport, CertificateInfo, Sex, Tap};
-use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind, PinStatus};
+use mynapoint_core::card::{CardSession, CardTransport, CertificateInfo, PinError, Sex, Tap};
+use mynapoint_core::pin::{LastTry, Pin, PinKind, PinStatus};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;

@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use super::{Prepared, ResidentSession, Submission};
-use crate::card::CardTransport;
-use crate::pin::{LastTry, PinError, PinKind};
+use crate::card::{CardTransport, PinError};
+use crate::pin::{LastTry, PinKind};
 use crate::platform::{
     Application, ApplicationRequest, ErrorCode, ForChild, IdempotencyKey, PlatformError, Service,
     ServiceSummary,
@@ -54,7 +54,7 @@ impl ResidentSession {
         self.begin(service_open)?;
         Ok(self
             .platform
-            .search_services(self.held.token.as_ref(), keyword)
+            .search_services(self.held().token.as_ref(), keyword)
             .await?)
     }
 
@@ -64,13 +64,13 @@ impl ResidentSession {
         self.begin(service_open)?;
         let service = self
             .platform
-            .service(self.held.token.as_ref(), service_id)
+            .service(self.held().token.as_ref(), service_id)
             .await?;
-        self.held.service = Some(service.clone());
-        self.held.terms_accepted = false;
-        self.held.prepared = None;
-        self.held.review = None;
-        self.step = Step::AcceptTerms;
+        self.held_mut().service = Some(service.clone());
+        self.held_mut().terms_accepted = false;
+        self.held_mut().prepared = None;
+        self.held_mut().review = None;
+        self.frame.go(Step::AcceptTerms);
         Ok(service)
     }
 
@@ -78,14 +78,14 @@ impl ResidentSession {
     /// chosen service's current one).
     pub fn accept_terms(&mut self, terms_version: &str) -> Result<(), ResidentError> {
         self.begin(|s| s == Step::AcceptTerms)?;
-        let Some(service) = &self.held.service else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let Some(service) = &self.held().service else {
+            return Err(self.wrong_step());
         };
         if service.terms_version != terms_version {
             return Err(ResidentError::TermsVersionMismatch);
         }
-        self.held.terms_accepted = true;
-        self.step = Step::EnterPayment;
+        self.held_mut().terms_accepted = true;
+        self.frame.go(Step::EnterPayment);
         Ok(())
     }
 
@@ -94,13 +94,13 @@ impl ResidentSession {
     /// to sign. Returns the review screen's data. The form is wiped.
     pub async fn enter_payment(&mut self, form: PaymentForm) -> Result<Review, ResidentError> {
         self.begin(|s| matches!(s, Step::EnterPayment | Step::Review) || s == SIGN_STEP)?;
-        let (Some(service), true) = (&self.held.service, self.held.terms_accepted) else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let (Some(service), true) = (&self.held().service, self.held().terms_accepted) else {
+            return Err(self.wrong_step());
         };
         form.validate(service)?;
         let mut content = form.content(service);
         let mut child_review = None;
-        if let Some(child) = &self.held.child {
+        if let Some(child) = &self.held().child {
             let Some(representative) = &child.representative else {
                 return Err(ResidentError::RepresentativeNotRead);
             };
@@ -115,9 +115,9 @@ impl ResidentSession {
         }
         let phone_last4 = form.phone_last4().map(str::to_owned);
         drop(form);
-        self.held.prepared = None;
-        self.held.review = None;
-        self.step = Step::EnterPayment;
+        self.held_mut().prepared = None;
+        self.held_mut().review = None;
+        self.frame.go(Step::EnterPayment);
 
         let answer = self.platform.content_to_sign(self.token()?, &content).await;
         let signed = match answer {
@@ -132,20 +132,20 @@ impl ResidentSession {
                 let e = ResidentError::from(e);
                 match e {
                     ResidentError::TermsVersionMismatch => {
-                        self.held.terms_accepted = false;
-                        self.step = Step::AcceptTerms;
+                        self.held_mut().terms_accepted = false;
+                        self.frame.go(Step::AcceptTerms);
                     }
                     ResidentError::ServiceUnknown => {
-                        self.held.service = None;
-                        self.step = Step::ChooseService;
+                        self.held_mut().service = None;
+                        self.frame.go(Step::ChooseService);
                     }
                     _ => {}
                 }
                 return Err(e);
             }
         };
-        let Some(service) = &self.held.service else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let Some(service) = &self.held().service else {
+            return Err(self.wrong_step());
         };
         if signed.summary.service_name != service.name {
             return Err(ResidentError::PlatformMismatch);
@@ -161,19 +161,19 @@ impl ResidentSession {
             security_codes_entered: content.security_codes.len() as u32,
             for_child: child_review,
         };
-        self.held.prepared = Some(Prepared {
+        self.held_mut().prepared = Some(Prepared {
             content,
             digest: signed.digest,
         });
-        self.held.review = Some(review.clone());
-        self.step = Step::Review;
+        self.held_mut().review = Some(review.clone());
+        self.frame.go(Step::Review);
         Ok(review)
     }
 
     /// The resident checked the review: the PIN is asked for the signature.
     pub fn confirm_review(&mut self) -> Result<(), ResidentError> {
         self.begin(|s| s == Step::Review)?;
-        self.step = SIGN_STEP;
+        self.frame.go(SIGN_STEP);
         Ok(())
     }
 
@@ -192,26 +192,27 @@ impl ResidentSession {
         last_try: LastTry,
     ) -> Result<Application, ResidentError> {
         self.begin(|s| s == SIGN_STEP)?;
-        if !self.card.has_pin(PinKind::UserAuth) {
+        if !self.frame.card().session().has_pin(PinKind::UserAuth) {
             return Err(PinError::NoPinEntered(PinKind::UserAuth).into());
         }
-        let Some(digest) = self.held.prepared.as_ref().map(|p| p.digest) else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let Some(digest) = self.held().prepared.as_ref().map(|p| p.digest) else {
+            return Err(self.wrong_step());
         };
         let signature = self.verify_and_sign(transport, last_try, &digest).await?;
-        let Some(prepared) = &self.held.prepared else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let Some(content) = self.held().prepared.as_ref().map(|p| p.content.clone()) else {
+            return Err(self.wrong_step());
         };
-        self.held.submission = Some(Submission {
+        let for_child = content.for_child.is_some();
+        self.held_mut().submission = Some(Submission {
             request: ApplicationRequest {
-                content: prepared.content.clone(),
+                content,
                 signature,
                 representative_signature: None,
             },
             key: IdempotencyKey::new(),
         });
-        if prepared.content.for_child.is_some() {
-            self.step = Step::RepresentativeSign;
+        if for_child {
+            self.frame.go(Step::RepresentativeSign);
             return Err(ResidentError::RepresentativeSignatureNeeded);
         }
         self.submit().await
@@ -224,8 +225,8 @@ impl ResidentSession {
     }
 
     pub(super) async fn submit(&mut self) -> Result<Application, ResidentError> {
-        let (Some(token), Some(submission)) = (&self.held.token, &self.held.submission) else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let (Some(token), Some(submission)) = (&self.held().token, &self.held().submission) else {
+            return Err(self.wrong_step());
         };
         let result = self
             .platform
@@ -233,32 +234,38 @@ impl ResidentSession {
             .await;
         match result {
             Ok(application) => {
-                self.held.submission = None;
-                self.held.prepared = None;
-                self.held.review = None;
-                self.held.application = Some(application.clone());
-                self.step = Step::Done;
+                let held = self.held_mut();
+                held.submission = None;
+                held.prepared = None;
+                held.review = None;
+                held.application = Some(application.clone());
+                self.frame.go(Step::Done);
                 Ok(application)
             }
             Err(e) if e.is_transient() => {
-                self.step = Step::SubmitPending;
+                self.frame.go(Step::SubmitPending);
                 Err(e.into())
             }
             Err(e) => {
                 let e = ResidentError::from(e);
-                self.held.submission = None;
-                if e == ResidentError::AlreadyApplied {
-                    self.held.prepared = None;
-                    self.held.review = None;
-                    if let Ok(app) = self.platform.my_application(token).await {
-                        self.held.application = Some(app);
-                    }
-                    self.step = Step::Done;
+                let applied = if e == ResidentError::AlreadyApplied {
+                    Some(self.platform.my_application(token).await.ok())
                 } else {
+                    None
+                };
+                let held = self.held_mut();
+                held.submission = None;
+                held.prepared = None;
+                held.review = None;
+                match applied {
+                    Some(application) => {
+                        if application.is_some() {
+                            held.application = application;
+                        }
+                        self.frame.go(Step::Done);
+                    }
                     // The digest is not usable: get a new one from the details.
-                    self.held.prepared = None;
-                    self.held.review = None;
-                    self.step = Step::EnterPayment;
+                    None => self.frame.go(Step::EnterPayment),
                 }
                 Err(e)
             }
@@ -269,8 +276,8 @@ impl ResidentSession {
     pub async fn application_status(&mut self) -> Result<Application, ResidentError> {
         self.begin(|s| s == Step::Done || service_open(s))?;
         let application = self.platform.my_application(self.token()?).await?;
-        self.held.application = Some(application.clone());
-        self.step = Step::Done;
+        self.held_mut().application = Some(application.clone());
+        self.frame.go(Step::Done);
         Ok(application)
     }
 }

@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::{is_other_card, ResidentSession};
-use crate::card::CardTransport;
-use crate::pin::{LastTry, Pin, PinError, PinKind, PinPrompt, PinStatus, Recheck};
+use super::ResidentSession;
+use crate::card::{CardTransport, PinError};
+use crate::pin::{LastTry, Pin, PinKind, PinPrompt, PinStatus, Recheck};
 use crate::platform::{Application, ErrorCode, LoginRequest, PlatformError};
 use crate::resident::error::ResidentError;
 use crate::resident::step::{PinPurpose, Step};
@@ -63,11 +63,7 @@ impl ResidentSession {
         transport: Arc<dyn CardTransport>,
     ) -> Result<CardSummary, ResidentError> {
         self.begin(|s| s == Step::ReadCard)?;
-        let mut tap = self.card.tap(transport).await?;
-        if is_other_card(tap.report(), self.bound.as_ref()) {
-            drop(tap);
-            return Err(self.card_changed());
-        }
+        let mut tap = self.frame.tap(transport).await?;
         let certificate = tap.certificate().await?;
         tap.pin_status(AUTH).await?;
         drop(tap);
@@ -75,13 +71,13 @@ impl ResidentSession {
             serial: certificate.serial.to_hex(),
             expires_at_unix: certificate.not_after_unix(),
             valid_now: certificate.is_valid_at(std::time::SystemTime::now()),
-            pin: self.card.prompt(AUTH),
+            pin: self.frame.card().session().prompt(AUTH),
         };
-        self.bound = Some(certificate.serial.clone());
-        self.held.certificate = Some(certificate);
-        self.step = Step::EnterPin {
+        self.frame.card_mut().bind(certificate.serial.clone());
+        self.held_mut().certificate = Some(certificate);
+        self.frame.go(Step::EnterPin {
             purpose: PinPurpose::Login,
-        };
+        });
         Ok(summary)
     }
 
@@ -89,7 +85,7 @@ impl ResidentSession {
     /// the last counter read of the bound card (no tap). `ReadFirst` (a
     /// VERIFY's answer was lost): tap with [`Self::pin_status`] first.
     pub fn pin_prompt(&self) -> PinPrompt {
-        self.card.prompt(AUTH)
+        self.frame.card().session().prompt(AUTH)
     }
 
     /// Keeps the typed PIN for the next card step (format checked here;
@@ -98,7 +94,7 @@ impl ResidentSession {
     /// card shows fewer tries ([`PinError::CounterChanged`], PIN wiped).
     pub fn enter_pin(&mut self, text: &str) -> Result<(), ResidentError> {
         self.begin(is_pin_step)?;
-        self.card.enter_pin(Pin::user_auth(text)?);
+        self.frame.card_mut().enter_pin(Pin::user_auth(text)?);
         Ok(())
     }
 
@@ -110,11 +106,7 @@ impl ResidentSession {
         transport: Arc<dyn CardTransport>,
     ) -> Result<PinCheck, ResidentError> {
         self.begin(is_pin_step)?;
-        let mut tap = self.card.tap(transport).await?;
-        if is_other_card(tap.report(), self.bound.as_ref()) {
-            drop(tap);
-            return Err(self.card_changed());
-        }
+        let mut tap = self.frame.tap(transport).await?;
         let status = tap.pin_status(AUTH).await?;
         Ok(PinCheck {
             status,
@@ -131,11 +123,7 @@ impl ResidentSession {
         last_try: LastTry,
         digest: &[u8; 32],
     ) -> Result<Vec<u8>, ResidentError> {
-        let mut tap = self.card.tap(transport).await?;
-        if is_other_card(tap.report(), self.bound.as_ref()) {
-            drop(tap);
-            return Err(self.card_changed());
-        }
+        let mut tap = self.frame.tap(transport).await?;
         tap.verify(AUTH, last_try).await?;
         Ok(tap.sign(digest).await?)
     }
@@ -153,14 +141,16 @@ impl ResidentSession {
                 purpose: PinPurpose::Login,
             }
         })?;
-        if !self.card.has_pin(AUTH) {
+        if !self.frame.card().session().has_pin(AUTH) {
             return Err(PinError::NoPinEntered(AUTH).into());
         }
         let challenge = self.platform.create_challenge().await?;
         let digest: [u8; 32] = Sha256::digest(&challenge.challenge).into();
         let signature = self.verify_and_sign(transport, last_try, &digest).await?;
-        let (Some(certificate), Some(bound)) = (&self.held.certificate, &self.bound) else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let (Some(certificate), Some(bound)) =
+            (&self.held().certificate, self.frame.card().bound())
+        else {
+            return Err(self.wrong_step());
         };
         let request = LoginRequest {
             challenge_id: challenge.challenge_id,
@@ -172,27 +162,25 @@ impl ResidentSession {
         if !same_serial(&login.certificate_serial, &bound_hex) {
             return Err(ResidentError::PlatformMismatch);
         }
-        self.held.token = Some(login.session_token);
+        self.held_mut().token = Some(login.session_token);
         let mut outcome = LoginOutcome {
             my_key_id: login.my_key_id.clone(),
             card_reissued: login.card_reissued,
             application: None,
         };
         match login.my_key_id {
-            None => {
-                self.step = Step::ChooseMyKeyId {
-                    own_choice_allowed: true,
-                }
-            }
+            None => self.frame.go(Step::ChooseMyKeyId {
+                own_choice_allowed: true,
+            }),
             Some(id) => {
-                self.held.my_key_id = Some(id);
-                self.step = Step::ChooseService;
+                self.held_mut().my_key_id = Some(id);
+                self.frame.go(Step::ChooseService);
                 let token = self.token()?;
                 match self.platform.my_application(token).await {
                     Ok(app) => {
                         outcome.application = Some(app.clone());
-                        self.held.application = Some(app);
-                        self.step = Step::Done;
+                        self.held_mut().application = Some(app);
+                        self.frame.go(Step::Done);
                     }
                     Err(PlatformError::Http {
                         code: ErrorCode::NotApplied,

@@ -10,9 +10,9 @@ use super::application::service_open;
 use super::card_steps::CardSummary;
 use super::{ChildHeld, ResidentSession};
 use crate::card::{CardSession, CardTransport};
+use crate::clock::CivilDate;
 use crate::pin::{LastTry, Pin, PinKind, PinPrompt};
 use crate::platform::{Application, Charset};
-use crate::resident::clock::CivilDate;
 use crate::resident::error::ResidentError;
 use crate::resident::fields::{check_text, FieldProblem};
 use crate::resident::step::Step;
@@ -39,10 +39,10 @@ impl ResidentSession {
     /// Details entered before are dropped (they must be signed again).
     pub fn apply_for_child(&mut self, birth_date: &str) -> Result<(), ResidentError> {
         self.begin(service_open)?;
-        check_child_birth_date(birth_date, self.clock.today())
+        check_child_birth_date(birth_date, self.frame.clock().today())
             .map_err(ResidentError::InvalidChildBirthDate)?;
-        let representative = self.held.child.take().and_then(|c| c.representative);
-        self.held.child = Some(ChildHeld {
+        let representative = self.held_mut().child.take().and_then(|c| c.representative);
+        self.held_mut().child = Some(ChildHeld {
             birth_date: birth_date.to_owned(),
             representative,
         });
@@ -60,18 +60,18 @@ impl ResidentSession {
         transport: Arc<dyn CardTransport>,
     ) -> Result<CardSummary, ResidentError> {
         self.begin(service_open)?;
-        if self.held.child.is_none() {
-            return Err(ResidentError::WrongStep { step: self.step });
+        if self.held().child.is_none() {
+            return Err(self.wrong_step());
         }
         let mut card = CardSession::new();
         let mut tap = card.tap(transport).await?;
-        if self.bound.as_ref() == Some(&tap.report().serial) {
+        if self.frame.card().bound() == Some(&tap.report().serial) {
             return Err(ResidentError::RepresentativeIsApplicant);
         }
         let certificate = tap.certificate().await?;
         tap.pin_status(AUTH).await?;
         drop(tap);
-        let same_person = self.held.certificate.as_ref().is_some_and(|own| {
+        let same_person = self.held().certificate.as_ref().is_some_and(|own| {
             own.serial == certificate.serial
                 || (own.issuer == certificate.issuer && own.subject == certificate.subject)
         });
@@ -84,8 +84,8 @@ impl ResidentSession {
             valid_now: certificate.is_valid_at(std::time::SystemTime::now()),
             pin: card.prompt(AUTH),
         };
-        self.representative_card = card;
-        if let Some(child) = &mut self.held.child {
+        self.held_mut().representative_card = card;
+        if let Some(child) = &mut self.held_mut().child {
             child.representative = Some(certificate);
         }
         self.drop_prepared();
@@ -94,12 +94,12 @@ impl ResidentSession {
 
     /// The child's birth date of a child application (`YYYYMMDD`).
     pub fn child_birth_date(&self) -> Option<&str> {
-        self.held.child.as_ref().map(|c| c.birth_date.as_str())
+        self.held().child.as_ref().map(|c| c.birth_date.as_str())
     }
 
     /// The representative card's certificate serial (upper hex), once read.
     pub fn representative_serial(&self) -> Option<String> {
-        self.held
+        self.held()
             .child
             .as_ref()
             .and_then(|c| c.representative.as_ref())
@@ -111,13 +111,13 @@ impl ResidentSession {
     /// `ReadFirst` after a lost VERIFY answer: that tap reads it first and
     /// applies the usual rules.
     pub fn representative_pin_prompt(&self) -> PinPrompt {
-        self.representative_card.prompt(AUTH)
+        self.held().representative_card.prompt(AUTH)
     }
 
     /// A VERIFY on the representative's card lost its answer: the next
     /// [`Self::representative_signs`] reads its retry counter first.
     pub fn representative_pin_in_doubt(&self) -> bool {
-        self.representative_card.pin_in_doubt(AUTH)
+        self.held().representative_card.pin_in_doubt(AUTH)
     }
 
     /// One explicit user action at [`Step::RepresentativeSign`]: the
@@ -135,21 +135,22 @@ impl ResidentSession {
         self.begin(|s| s == Step::RepresentativeSign)?;
         let pin = Pin::user_auth(pin)?;
         let expected = self
-            .held
+            .held()
             .child
             .as_ref()
             .and_then(|c| c.representative.as_ref())
             .map(|r| r.serial.clone());
         let (Some(expected), Some(digest), true) = (
             expected,
-            self.held.prepared.as_ref().map(|p| p.digest),
-            self.held.submission.is_some(),
+            self.held().prepared.as_ref().map(|p| p.digest),
+            self.held().submission.is_some(),
         ) else {
-            return Err(ResidentError::WrongStep { step: self.step });
+            return Err(self.wrong_step());
         };
-        self.representative_card.enter_pin(pin);
+        let card = &mut self.held_mut().representative_card;
+        card.enter_pin(pin);
         let signed = async {
-            let mut tap = self.representative_card.tap(transport).await?;
+            let mut tap = card.tap(transport).await?;
             if tap.report().serial != expected || tap.report().card_changed {
                 return Err(ResidentError::RepresentativeCardMismatch);
             }
@@ -157,17 +158,17 @@ impl ResidentSession {
             Ok::<_, ResidentError>(tap.sign(&digest).await?)
         }
         .await;
-        self.representative_card.clear_pin();
+        card.clear_pin();
         let signature = match signed {
             Ok(signature) => signature,
             Err(e @ ResidentError::RepresentativeCardMismatch) => {
                 // The separate card session followed the other card: forget it.
-                self.representative_card = CardSession::new();
+                self.held_mut().representative_card = CardSession::new();
                 return Err(e);
             }
             Err(e) => return Err(e),
         };
-        if let Some(submission) = &mut self.held.submission {
+        if let Some(submission) = &mut self.held_mut().submission {
             submission.request.representative_signature = Some(signature);
         }
         self.submit().await
@@ -175,10 +176,10 @@ impl ResidentSession {
 
     /// The details must be entered (and signed) again.
     fn drop_prepared(&mut self) {
-        self.held.prepared = None;
-        self.held.review = None;
-        if self.step == Step::Review {
-            self.step = Step::EnterPayment;
+        self.held_mut().prepared = None;
+        self.held_mut().review = None;
+        if self.frame.step() == Step::Review {
+            self.frame.go(Step::EnterPayment);
         }
     }
 }

@@ -1,14 +1,16 @@
 //! The resident session: one resident, one card, one pass through the flow.
 //!
-//! It is bound to the card of its first read (the certificate serial); every
-//! card interaction goes through the same [`CardSession`]. A tap of another
-//! card, the idle timeout or [`ResidentSession::abort`] END it: everything
-//! entered (payment details, security codes, password, e-mail, service, My
-//! Key ID choices, the platform session token, the signature) is wiped, and
-//! every later call answers [`ResidentError::SessionEnded`]. A new card gets
-//! a new session only when the shell creates one. (The real incident: on a
-//! shared device resident A gave up after typing payment details, resident B
-//! tapped and went on, and B's card got attached to A's details.)
+//! It is a [`SessionFrame`] over the resident [`Step`]s and what the flow
+//! holds ([`Held`]): bound to the card of its first read (the certificate
+//! serial), every card interaction goes through the frame's one
+//! `CardSession`. A tap of another card, the idle timeout or
+//! [`ResidentSession::abort`] END it: everything entered (payment details,
+//! security codes, password, e-mail, service, My Key ID choices, the
+//! platform session token, the signature) is wiped, and every later call
+//! answers [`ResidentError::SessionEnded`]. A new card gets a new session
+//! only when the shell creates one. (The real incident: on a shared device
+//! resident A gave up after typing payment details, resident B tapped and
+//! went on, and B's card got attached to A's details.)
 
 mod application;
 mod card_steps;
@@ -16,20 +18,21 @@ mod child;
 mod my_key_id;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use zeroize::Zeroize;
 
-use super::clock::{Clock, SystemClock};
 use super::error::ResidentError;
 use super::payment::Review;
 use super::step::{EndReason, Step};
 use crate::card::{CardSession, CertSerial, CertificateInfo};
+use crate::clock::{Clock, SystemClock};
 use crate::pin::PinKind;
 use crate::platform::{
     Application, ApplicationContent, ApplicationRequest, IdempotencyKey, IssueMode, PlatformApi,
     Service, SessionToken,
 };
+use crate::session_frame::{CardBinding, FlowData, FrameError, SessionFrame};
 
 pub use card_steps::{CardSummary, LoginOutcome, PinCheck};
 
@@ -132,11 +135,17 @@ struct Held {
     submission: Option<Submission>,
     application: Option<Application>,
     child: Option<ChildHeld>,
+    /// The legal representative's card: never the bound (child's) card,
+    /// never through the frame's card binding.
+    representative_card: CardSession,
 }
 
-impl Held {
-    /// Zeroizes what is not already a zeroizing secret, then drops it all
-    /// (the secrets wipe themselves when dropped).
+impl FlowData for Held {
+    type Report = HeldData;
+
+    /// Zeroizes what is not already a zeroizing secret and forgets the
+    /// representative's card (the frame then drops it all; the secrets
+    /// wipe themselves when dropped).
     fn wipe(&mut self) {
         if let Some(id) = &mut self.my_key_id {
             id.zeroize();
@@ -154,23 +163,32 @@ impl Held {
         if let Some(c) = &mut self.child {
             c.birth_date.zeroize();
         }
-        *self = Held::default();
+        self.representative_card.abort();
+    }
+
+    fn report(&self, card: &CardBinding) -> HeldData {
+        HeldData {
+            card: card.holds_card() || self.certificate.is_some(),
+            pin: card.session().has_pin(PinKind::UserAuth),
+            platform_session: self.token.is_some(),
+            my_key_id_choices: !self.keys.candidates.is_empty()
+                || !self.keys.own_checked.is_empty()
+                || self.keys.chosen.is_some()
+                || self.my_key_id.is_some(),
+            service: self.service.is_some() || self.terms_accepted,
+            payment: self.prepared.is_some() || self.review.is_some(),
+            signature: self.submission.is_some(),
+            representative: self.child.is_some()
+                || self.representative_card.bound_card().is_some()
+                || self.representative_card.has_pin(PinKind::UserAuth),
+        }
     }
 }
 
 /// A resident's pass through the flow, driven step by step by a shell.
 pub struct ResidentSession {
     platform: Arc<dyn PlatformApi>,
-    clock: Arc<dyn Clock>,
-    config: ResidentConfig,
-    card: CardSession,
-    /// The legal representative's card: never the bound (child's) card,
-    /// never through `card`.
-    representative_card: CardSession,
-    bound: Option<CertSerial>,
-    step: Step,
-    last_activity: Instant,
-    held: Held,
+    frame: SessionFrame<Step, Held>,
 }
 
 impl ResidentSession {
@@ -184,156 +202,113 @@ impl ResidentSession {
         config: ResidentConfig,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        let last_activity = clock.now();
         Self {
             platform,
-            clock,
-            config,
-            card: CardSession::new(),
-            representative_card: CardSession::new(),
-            bound: None,
-            step: Step::ReadCard,
-            last_activity,
-            held: Held::default(),
+            frame: SessionFrame::new(Step::ReadCard, config.idle_timeout, clock),
         }
     }
 
     /// The screen to show.
     pub fn step(&self) -> Step {
-        self.step
+        self.frame.step()
     }
 
     /// The bound card's certificate serial (upper hex).
     pub fn card_serial(&self) -> Option<String> {
-        self.bound.as_ref().map(CertSerial::to_hex)
+        self.frame.card().bound().map(CertSerial::to_hex)
     }
 
     /// The issued or recovered My Key ID.
     pub fn my_key_id(&self) -> Option<&str> {
-        self.held.my_key_id.as_deref()
+        self.held().my_key_id.as_deref()
     }
 
     /// The candidates offered so far, in order.
     pub fn candidates(&self) -> &[String] {
-        &self.held.keys.candidates
+        &self.held().keys.candidates
     }
 
     /// Whether the session is choosing a new id for an existing one.
     pub fn changing_my_key_id(&self) -> bool {
-        self.held.keys.change_from.is_some()
+        self.held().keys.change_from.is_some()
     }
 
     /// The chosen My Key ID before issuance or a change (candidate or checked own choice).
     pub fn chosen_my_key_id(&self) -> Option<&str> {
-        self.held.keys.chosen.as_ref().map(|(_, id)| id.as_str())
+        self.held().keys.chosen.as_ref().map(|(_, id)| id.as_str())
     }
 
     pub fn service(&self) -> Option<&Service> {
-        self.held.service.as_ref()
+        self.held().service.as_ref()
     }
 
     pub fn review(&self) -> Option<&Review> {
-        self.held.review.as_ref()
+        self.held().review.as_ref()
     }
 
     pub fn application(&self) -> Option<&Application> {
-        self.held.application.as_ref()
+        self.held().application.as_ref()
     }
 
     /// A VERIFY's answer was lost: tap the card (e.g. [`Self::pin_status`])
     /// to learn whether the try counted.
     pub fn pin_in_doubt(&self) -> bool {
-        self.card.pin_in_doubt(PinKind::UserAuth)
+        self.frame.card().session().pin_in_doubt(PinKind::UserAuth)
     }
 
     pub fn held_data(&self) -> HeldData {
-        let h = &self.held;
-        HeldData {
-            card: self.bound.is_some()
-                || self.card.bound_card().is_some()
-                || h.certificate.is_some(),
-            pin: self.card.has_pin(PinKind::UserAuth),
-            platform_session: h.token.is_some(),
-            my_key_id_choices: !h.keys.candidates.is_empty()
-                || !h.keys.own_checked.is_empty()
-                || h.keys.chosen.is_some()
-                || h.my_key_id.is_some(),
-            service: h.service.is_some() || h.terms_accepted,
-            payment: h.prepared.is_some() || h.review.is_some(),
-            signature: h.submission.is_some(),
-            representative: h.child.is_some()
-                || self.representative_card.bound_card().is_some()
-                || self.representative_card.has_pin(PinKind::UserAuth),
-        }
+        self.frame.held()
     }
 
     /// Ends the session now and wipes everything.
     pub fn abort(&mut self) {
-        if !matches!(self.step, Step::Ended { .. }) {
-            self.end(EndReason::Aborted);
-        }
+        self.frame.abort();
     }
 
     /// For a shell's timer: ends (and wipes) the session when it has been
     /// idle too long. Returns whether it is ended.
     pub fn check_idle(&mut self) -> bool {
-        if !matches!(self.step, Step::Ended { .. }) && self.idle_expired() {
-            self.end(EndReason::IdleTimeout);
-        }
-        matches!(self.step, Step::Ended { .. })
+        self.frame.check_idle()
     }
 
-    fn idle_expired(&self) -> bool {
-        self.clock
-            .now()
-            .saturating_duration_since(self.last_activity)
-            >= self.config.idle_timeout
+    fn held(&self) -> &Held {
+        self.frame.data()
+    }
+
+    fn held_mut(&mut self) -> &mut Held {
+        self.frame.data_mut()
     }
 
     fn end(&mut self, reason: EndReason) {
-        tracing::info!(reason = reason.code(), "resident session ended and wiped");
-        self.card.abort();
-        self.representative_card.abort();
-        self.bound = None;
-        self.held.wipe();
-        self.step = Step::Ended { reason };
+        self.frame.end(reason);
     }
 
     /// Starts a user action: refused once ended; ends the session when it
     /// was idle too long; refused at a step where it does not belong.
-    fn begin(&mut self, allowed: impl Fn(Step) -> bool) -> Result<(), ResidentError> {
-        if let Step::Ended { reason } = self.step {
-            return Err(ResidentError::SessionEnded { reason });
-        }
-        if self.idle_expired() {
-            self.end(EndReason::IdleTimeout);
-            return Err(ResidentError::IdleTimeout);
-        }
-        self.last_activity = self.clock.now();
-        if allowed(self.step) {
-            Ok(())
-        } else {
-            Err(ResidentError::WrongStep { step: self.step })
-        }
+    fn begin(&mut self, allowed: impl FnOnce(Step) -> bool) -> Result<(), ResidentError> {
+        Ok(self.frame.begin(allowed)?)
     }
 
-    /// Ends the session for a card change and gives the error to return.
-    fn card_changed(&mut self) -> ResidentError {
-        self.end(EndReason::CardChanged);
-        ResidentError::CardChanged
+    /// The refusal of an action at the current step.
+    fn wrong_step(&self) -> ResidentError {
+        self.frame.wrong_step().into()
     }
 
     fn token(&self) -> Result<&SessionToken, ResidentError> {
-        self.held
-            .token
-            .as_ref()
-            .ok_or(ResidentError::WrongStep { step: self.step })
+        self.held().token.as_ref().ok_or_else(|| self.wrong_step())
     }
 }
 
-/// Whether a tap's card is not the session's card.
-fn is_other_card(report: &crate::card::TapReport, bound: Option<&CertSerial>) -> bool {
-    bound.is_some_and(|b| report.card_changed || report.serial != *b)
+impl From<FrameError<Step>> for ResidentError {
+    fn from(e: FrameError<Step>) -> Self {
+        match e {
+            FrameError::SessionEnded { reason } => ResidentError::SessionEnded { reason },
+            FrameError::IdleTimeout => ResidentError::IdleTimeout,
+            FrameError::CardChanged => ResidentError::CardChanged,
+            FrameError::WrongStep { step } => ResidentError::WrongStep { step },
+            FrameError::Card(e) => ResidentError::Card(e),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ fn rejected(field: Field) -> ResidentError {
 impl ResidentSession {
     fn choosing_step(&self) -> Step {
         Step::ChooseMyKeyId {
-            own_choice_allowed: !self.held.keys.own_exhausted,
+            own_choice_allowed: !self.held().keys.own_exhausted,
         }
     }
 
@@ -41,17 +41,17 @@ impl ResidentSession {
     /// the choice (another candidate or own choice may replace it until the
     /// final candidate) until [`Self::change_my_key_id`].
     fn choose(&mut self, mode: IssueMode, my_key_id: &str) {
-        self.held.keys.chosen = Some((mode, my_key_id.to_owned()));
-        self.step = if self.held.keys.change_from.is_some() {
+        self.held_mut().keys.chosen = Some((mode, my_key_id.to_owned()));
+        self.frame.go(if self.held().keys.change_from.is_some() {
             self.choosing_step()
         } else {
             Step::EnterRegistration
-        };
+        });
     }
 
     /// In a change, the final candidate is the one registered.
     fn ensure_final_not_given(&self) -> Result<(), ResidentError> {
-        if self.held.keys.final_given {
+        if self.held().keys.final_given {
             return Err(ResidentError::NoMoreCandidates);
         }
         Ok(())
@@ -62,37 +62,38 @@ impl ResidentSession {
     /// that issued or changed one already: that needs a new card login.
     pub fn start_my_key_id_change(&mut self) -> Result<(), ResidentError> {
         self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
-        if self.held.my_key_id.is_none() {
+        if self.held().my_key_id.is_none() {
             return Err(ResidentError::MyKeyIdRequired);
         }
-        if self.held.keys.done_here {
+        if self.held().keys.done_here {
             return Err(ResidentError::FreshLoginRequired);
         }
-        self.held.keys.change_from = Some(self.step);
-        self.step = self.choosing_step();
+        self.held_mut().keys.change_from = Some(self.frame.step());
+        self.frame.go(self.choosing_step());
         Ok(())
     }
 
     /// Leaves a change without changing anything (the candidates and checks
     /// used so far stay used in this session).
     pub fn cancel_my_key_id_change(&mut self) -> Result<(), ResidentError> {
-        let change_from = self.held.keys.change_from;
+        let change_from = self.held().keys.change_from;
         self.begin(|s| is_choosing(s) && change_from.is_some())?;
-        let keys = &mut self.held.keys;
+        let keys = &mut self.held_mut().keys;
         keys.chosen = None;
         keys.change_key = None;
-        self.step = keys.change_from.take().expect("checked above");
+        let back = keys.change_from.take().expect("checked above");
+        self.frame.go(back);
         Ok(())
     }
 
     /// Registers the chosen id in place of the current one (the old one is
     /// retired by the platform, never issued again).
     pub async fn change_my_key_id(&mut self) -> Result<MyKeyIdRecord, ResidentError> {
-        let change_from = self.held.keys.change_from;
+        let change_from = self.held().keys.change_from;
         self.begin(|s| is_choosing(s) && change_from.is_some())?;
-        let (Some((mode, my_key_id)), Some(back)) = (self.held.keys.chosen.clone(), change_from)
+        let (Some((mode, my_key_id)), Some(back)) = (self.held().keys.chosen.clone(), change_from)
         else {
-            return Err(ResidentError::WrongStep { step: self.step });
+            return Err(self.wrong_step());
         };
         let request = ChangeRequest {
             mode,
@@ -100,7 +101,7 @@ impl ResidentSession {
         };
         // The same key on a retry: a lost answer is replayed, not refused.
         let key = self
-            .held
+            .held_mut()
             .keys
             .change_key
             .get_or_insert_with(IdempotencyKey::new)
@@ -114,22 +115,22 @@ impl ResidentSession {
                 if record.my_key_id != my_key_id {
                     return Err(ResidentError::PlatformMismatch);
                 }
-                self.held.keys.wipe();
-                self.held.keys = KeyChoice {
+                self.held_mut().keys.wipe();
+                self.held_mut().keys = KeyChoice {
                     done_here: true,
                     ..KeyChoice::default()
                 };
-                self.held.my_key_id = Some(record.my_key_id.clone());
-                self.step = back;
+                self.held_mut().my_key_id = Some(record.my_key_id.clone());
+                self.frame.go(back);
                 Ok(record)
             }
             Err(e @ PlatformError::Http { .. }) => {
                 // Refused: nothing was stored, a new attempt gets a new key.
-                self.held.keys.change_key = None;
+                self.held_mut().keys.change_key = None;
                 Err(match e.code() {
                     Some(ErrorCode::MyKeyIdTaken) => {
-                        if !self.held.keys.final_given {
-                            self.held.keys.chosen = None;
+                        if !self.held().keys.final_given {
+                            self.held_mut().keys.chosen = None;
                         }
                         ResidentError::MyKeyIdTaken
                     }
@@ -149,7 +150,7 @@ impl ResidentSession {
     /// finds it revoked already, which is success too.
     pub async fn revoke_my_key_id(&mut self) -> Result<(), ResidentError> {
         self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
-        if self.held.my_key_id.is_none() {
+        if self.held().my_key_id.is_none() {
             return Err(ResidentError::MyKeyIdRequired);
         }
         let result = self
@@ -174,11 +175,11 @@ impl ResidentSession {
     /// change, waits for [`Self::change_my_key_id`]).
     pub async fn next_candidate(&mut self) -> Result<Candidate, ResidentError> {
         self.begin(is_choosing)?;
-        if self.held.keys.final_given || self.held.keys.candidates.len() >= MAX_CANDIDATES {
+        if self.held().keys.final_given || self.held().keys.candidates.len() >= MAX_CANDIDATES {
             return Err(ResidentError::NoMoreCandidates);
         }
         let candidate = self.platform.my_key_id_candidate(self.token()?).await?;
-        let keys = &mut self.held.keys;
+        let keys = &mut self.held_mut().keys;
         keys.candidates.push(candidate.candidate.clone());
         if candidate.is_final || keys.candidates.len() >= MAX_CANDIDATES {
             keys.final_given = true;
@@ -191,7 +192,7 @@ impl ResidentSession {
     pub fn choose_candidate(&mut self, my_key_id: &str) -> Result<(), ResidentError> {
         self.begin(is_choosing)?;
         self.ensure_final_not_given()?;
-        if !self.held.keys.candidates.iter().any(|c| c == my_key_id) {
+        if !self.held().keys.candidates.iter().any(|c| c == my_key_id) {
             return Err(ResidentError::CandidateNotOffered);
         }
         self.choose(IssueMode::Auto, my_key_id);
@@ -207,11 +208,12 @@ impl ResidentSession {
     ) -> Result<CheckResult, ResidentError> {
         self.begin(is_choosing)?;
         self.ensure_final_not_given()?;
-        if self.held.keys.own_exhausted {
+        if self.held().keys.own_exhausted {
             return Err(ResidentError::OwnChoiceExhausted);
         }
         check_my_key_id(my_key_id)?;
-        if self.held.keys.change_from.is_some() && self.held.my_key_id.as_deref() == Some(my_key_id)
+        if self.held().keys.change_from.is_some()
+            && self.held().my_key_id.as_deref() == Some(my_key_id)
         {
             return Err(ResidentError::MyKeyIdUnchanged);
         }
@@ -229,29 +231,29 @@ impl ResidentSession {
                 code: ErrorCode::OwnChoiceExhausted,
                 ..
             }) => {
-                self.held.keys.own_exhausted = true;
-                self.step = self.choosing_step();
+                self.held_mut().keys.own_exhausted = true;
+                self.frame.go(self.choosing_step());
                 return Err(ResidentError::OwnChoiceExhausted);
             }
             Err(e) => return Err(e.into()),
         };
-        let keys = &mut self.held.keys;
+        let keys = &mut self.held_mut().keys;
         keys.own_checked.push(my_key_id.to_owned());
         if result.available {
             self.choose(IssueMode::Own, my_key_id);
         } else if result.fallback_to_auto {
             keys.own_exhausted = true;
-            self.step = self.choosing_step();
+            self.frame.go(self.choosing_step());
         }
         Ok(result)
     }
 
     /// Back from registration to the choice (not after the final candidate).
     pub fn change_my_key_id_choice(&mut self) -> Result<(), ResidentError> {
-        let final_given = self.held.keys.final_given;
+        let final_given = self.held().keys.final_given;
         self.begin(|s| s == Step::EnterRegistration && !final_given)?;
-        self.held.keys.chosen = None;
-        self.step = self.choosing_step();
+        self.held_mut().keys.chosen = None;
+        self.frame.go(self.choosing_step());
         Ok(())
     }
 
@@ -263,8 +265,8 @@ impl ResidentSession {
     ) -> Result<MyKeyIdRecord, ResidentError> {
         self.begin(|s| s == Step::EnterRegistration)?;
         form.validate()?;
-        let Some((mode, my_key_id)) = self.held.keys.chosen.clone() else {
-            return Err(ResidentError::WrongStep { step: self.step });
+        let Some((mode, my_key_id)) = self.held().keys.chosen.clone() else {
+            return Err(self.wrong_step());
         };
         let request = IssueRequest {
             mode,
@@ -285,9 +287,9 @@ impl ResidentSession {
             Err(e @ PlatformError::Http { .. }) => self.issue_refused(e, &my_key_id).await?,
             Err(e) => return Err(e.into()),
         };
-        self.held.my_key_id = Some(record.my_key_id.clone());
-        self.held.keys.done_here = true;
-        self.step = Step::ChooseService;
+        self.held_mut().my_key_id = Some(record.my_key_id.clone());
+        self.held_mut().keys.done_here = true;
+        self.frame.go(Step::ChooseService);
         Ok(record)
     }
 
@@ -307,9 +309,9 @@ impl ResidentSession {
             ErrorCode::EmailFormat => rejected(Field::Email),
             ErrorCode::MyKeyIdFormat => rejected(Field::MyKeyId),
             ErrorCode::MyKeyIdTaken => {
-                if !self.held.keys.final_given {
-                    self.held.keys.chosen = None;
-                    self.step = self.choosing_step();
+                if !self.held().keys.final_given {
+                    self.held_mut().keys.chosen = None;
+                    self.frame.go(self.choosing_step());
                 }
                 ResidentError::MyKeyIdTaken
             }
@@ -318,8 +320,8 @@ impl ResidentSession {
                 if existing.my_key_id == chosen {
                     return Ok(existing);
                 }
-                self.held.my_key_id = Some(existing.my_key_id);
-                self.step = Step::ChooseService;
+                self.held_mut().my_key_id = Some(existing.my_key_id);
+                self.frame.go(Step::ChooseService);
                 ResidentError::MyKeyIdAlreadyIssued
             }
             _ if field.as_deref() == Some("base_municipality") => rejected(Field::BaseMunicipality),

@@ -1,7 +1,7 @@
 //! Every typed resident outcome as one plain English line (with its stable
 //! code first), and as a failure with a documented exit code.
 
-use mynapoint_core::pin::PinError;
+use mynapoint_core::card::PinError;
 use mynapoint_core::platform::{Charset, Service, ServiceKind};
 use mynapoint_core::resident::{
     CertificateRefusal, Field, FieldError, FieldProblem, ResidentError,

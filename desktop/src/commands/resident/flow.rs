@@ -6,8 +6,8 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use mynapoint_core::card::CardTransport;
-use mynapoint_core::pin::{LastTry, PinError, PinKind, PinPrompt};
+use mynapoint_core::card::{CardTransport, PinError};
+use mynapoint_core::pin::{LastTry, PinKind, PinPrompt};
 use mynapoint_core::platform::{Application, ApplicationStatus};
 use mynapoint_core::resident::{LoginOutcome, PinPurpose, ResidentError, ResidentSession, Step};
 

@@ -1,5 +1,5 @@
-//! Time, for the idle timeout and today's date (a child's age): a trait so
-//! tests (and shells) can drive it.
+//! Time, for a session's idle timeout and today's date (a child's age): a
+//! trait so tests (and shells) can drive it.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
