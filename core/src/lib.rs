@@ -4,6 +4,7 @@
 //! (the card transport first of all) enter as traits that each shell implements.
 
 pub mod card;
+pub mod failure;
 pub mod pin;
 pub mod platform;
 pub mod resident;
