@@ -116,7 +116,8 @@ failure_codes! {
     PinLocked = "pin_locked" => MunicipalCounter,
     /// The card left during the PIN check: the try may have counted.
     PinMaybeCounted = "pin_maybe_counted" => TapAgain,
-    /// Another app spent tries after the PIN was typed: nothing was sent.
+    /// Another app spent tries after the PIN was typed: nothing was sent;
+    /// ask again with the tries left (one left: with the last-try confirmation).
     PinCounterChanged = "pin_counter_changed" => ReenterField,
 
     // The session and the flow.

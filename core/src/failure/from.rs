@@ -56,17 +56,12 @@ impl From<&PinError> for Failure {
             PinError::MaybeCounted { kind, tries_before } => Failure::new(C::PinMaybeCounted)
                 .with_pin(kind)
                 .with_tries(tries_before),
-            // Nothing was sent; the same situation as finding the card so.
+            // Nothing was sent; locked meanwhile is the situation of a locked PIN.
             PinError::CounterChanged {
                 kind,
                 tries_left: 0,
                 ..
             } => Failure::new(C::PinLocked).with_pin(kind).with_tries(0),
-            PinError::CounterChanged {
-                kind,
-                tries_left: 1,
-                ..
-            } => Failure::new(C::LastTryRefused).with_pin(kind).with_tries(1),
             PinError::CounterChanged {
                 kind, tries_left, ..
             } => Failure::new(C::PinCounterChanged)

@@ -201,7 +201,7 @@ fn a_counter_changed_meanwhile_is_the_situation_it_leads_to() {
         })
     };
     assert_eq!(changed(0).code, FailureCode::PinLocked);
-    assert_eq!(changed(1).code, FailureCode::LastTryRefused);
+    assert_eq!(changed(1).code, FailureCode::PinCounterChanged);
     let two = changed(2);
     assert_eq!(two.code, FailureCode::PinCounterChanged);
     assert_eq!(two.tries_left, Some(2));
