@@ -54,7 +54,14 @@ fn card(dir: &Path) -> PathBuf {
 
 fn verify(card: &Path, extra: &[&str], env_lang: Option<&str>) -> Output {
     let reader = format!("sim:{}", card.display());
-    let mut args = vec!["card", "verify", "--pin-stdin", "--json", "--reader", &reader];
+    let mut args = vec![
+        "card",
+        "verify",
+        "--pin-stdin",
+        "--json",
+        "--reader",
+        &reader,
+    ];
     args.extend(extra);
     mynapoint(&args, env_lang, &format!("{WRONG_PIN}\n"))
 }
@@ -70,7 +77,10 @@ fn a_wrong_pin_has_its_code_hint_and_message_in_either_language() {
     assert_eq!(e["code"], "wrong_pin", "{e}");
     assert_eq!(e["retry"], "reenter_field", "{e}");
     assert_eq!(e["exit_code"], 6, "{e}");
-    assert!(e["message"].as_str().unwrap().contains("2 tries left"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("2 tries left"),
+        "{e}"
+    );
 
     let out = verify(&card, &["--lang", "ja"], None);
     assert_eq!(out.status.code(), Some(6));
@@ -135,8 +145,8 @@ fn the_resident_flow_says_a_wrong_pin_with_the_same_code_as_the_card_commands() 
         None,
         &format!("{WRONG_PIN}\n{PIN}\n"),
     );
-    let steps = String::from_utf8_lossy(&out.stdout).to_string()
-        + &String::from_utf8_lossy(&out.stderr);
+    let steps =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(
         steps.contains("wrong_pin: 暗証番号が違います。残り2回です。"),
         "{steps}"
