@@ -50,7 +50,7 @@ impl Failure {
         Self {
             exit,
             code,
-            retry: RetryHint::None,
+            retry: RetryHint::NoRetry,
             message: message.into(),
         }
     }

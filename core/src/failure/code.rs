@@ -17,7 +17,7 @@ pub enum RetryHint {
     /// The session is over: start again from the card.
     StartOver,
     /// Nothing to retry: the outcome stands (the message says what it means).
-    None,
+    NoRetry,
 }
 
 impl RetryHint {
@@ -28,7 +28,7 @@ impl RetryHint {
         RetryHint::TapAgain,
         RetryHint::MunicipalCounter,
         RetryHint::StartOver,
-        RetryHint::None,
+        RetryHint::NoRetry,
     ];
 
     /// The stable snake_case name (`retry` in JSON, the list file's 2nd column).
@@ -39,7 +39,7 @@ impl RetryHint {
             RetryHint::TapAgain => "tap_again",
             RetryHint::MunicipalCounter => "municipal_counter",
             RetryHint::StartOver => "start_over",
-            RetryHint::None => "none",
+            RetryHint::NoRetry => "no_retry",
         }
     }
 }
@@ -99,9 +99,9 @@ failure_codes! {
     /// An operation needed a PIN not verified in this tap.
     NotVerified = "not_verified" => RetryStep,
     /// The reader returns too few bytes per answer for a signature (no try spent).
-    ReaderCannotCarrySignature = "reader_cannot_carry_signature" => None,
+    ReaderCannotCarrySignature = "reader_cannot_carry_signature" => NoRetry,
     /// A key reference without a public source: nothing was sent.
-    UnconfirmedKeyReference = "unconfirmed_key_reference" => None,
+    UnconfirmedKeyReference = "unconfirmed_key_reference" => NoRetry,
 
     // The PIN.
     /// No PIN was typed.
@@ -154,12 +154,12 @@ failure_codes! {
 
     // The My Key ID.
     /// All 3 candidates were given; the 3rd is registered.
-    NoMoreCandidates = "no_more_candidates" => None,
+    NoMoreCandidates = "no_more_candidates" => NoRetry,
     CandidateNotOffered = "candidate_not_offered" => RetryStep,
     /// 3 own choices were taken: auto-generation only.
     OwnChoiceExhausted = "own_choice_exhausted" => RetryStep,
     MyKeyIdTaken = "my_key_id_taken" => ReenterField,
-    MyKeyIdAlreadyIssued = "my_key_id_already_issued" => None,
+    MyKeyIdAlreadyIssued = "my_key_id_already_issued" => NoRetry,
     MyKeyIdRevoked = "my_key_id_revoked" => MunicipalCounter,
     MyKeyIdRequired = "my_key_id_required" => StartOver,
     MyKeyIdUnchanged = "my_key_id_unchanged" => ReenterField,
@@ -183,8 +183,8 @@ failure_codes! {
     ServiceUnknown = "service_unknown" => RetryStep,
     /// The terms changed: read and accept them again.
     TermsVersionMismatch = "terms_version_mismatch" => RetryStep,
-    AlreadyApplied = "already_applied" => None,
-    NotApplied = "not_applied" => None,
+    AlreadyApplied = "already_applied" => NoRetry,
+    NotApplied = "not_applied" => NoRetry,
 
     // Reaching the platform.
     /// No answer (connection refused, DNS, TLS).

@@ -6,13 +6,6 @@ use super::{Failure, FailureCode as C, Lang};
 
 const L: Lang = Lang::Ja;
 
-fn with_detail(text: &str, f: &Failure) -> String {
-    match &f.detail {
-        Some(d) => format!("{text}（詳細: {d}）"),
-        None => text.to_owned(),
-    }
-}
-
 pub(super) fn message(f: &Failure) -> String {
     let pin = pin_name(f.pin, L);
     let field = || match f.field {
@@ -31,17 +24,11 @@ pub(super) fn message(f: &Failure) -> String {
             "カードがリセットされました（暗証番号の回数は減っていません）。もう一度かざしてください。"
                 .into()
         }
-        C::ReaderError => with_detail(
-            "カードリーダーでエラーが起きました。もう一度カードをかざしてください。",
-            f,
-        ),
+        C::ReaderError => "カードリーダーでエラーが起きました。もう一度カードをかざしてください。".into(),
         C::NotMyNumberCard => {
             "マイナンバーカードではありません。マイナンバーカードをかざしてください。".into()
         }
-        C::CardError => with_detail(
-            "カードを読み取れませんでした。もう一度かざしてください。",
-            f,
-        ),
+        C::CardError => "カードを読み取れませんでした。もう一度かざしてください。".into(),
         C::NotVerified => {
             "暗証番号の確認がまだです。もう一度この手順をやり直してください。".into()
         }
