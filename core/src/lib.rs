@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod clock;
+pub mod failure;
 pub mod pin;
 pub mod platform;
 pub mod resident;

@@ -1,77 +1,48 @@
-//! What each card-layer outcome means for a person at the desk: one plain
-//! line and a documented exit code.
+//! The core's errors as failures of a command: the core decides the code,
+//! the retry hint and the message ([`mynapoint_core::failure`]); the exit
+//! status follows the code ([`Exit::for_code`]).
 
-use mynapoint_core::card::{CardError, PinError};
+use mynapoint_core::card::{CardError, PinError, TransportError};
+use mynapoint_core::failure::{Failure as CoreFailure, FailureCode, Lang};
 use mynapoint_core::pin::PinFormatError;
+use mynapoint_core::resident::ResidentError;
 
-use crate::exit::Exit;
 use crate::Failure;
 
-impl From<CardError> for Failure {
-    fn from(e: CardError) -> Self {
-        match e {
-            CardError::Transport(t) => t.into(),
-            CardError::NotMyNumberCard(app) => Failure::new(
-                Exit::NotMyNumberCard,
-                "not_my_number_card",
-                format!("this card is not a My Number Card (it has no {app} application): place a My Number Card on the reader"),
-            ),
-            CardError::NotVerified(what) => Failure::new(
-                Exit::CardError,
-                "not_verified",
-                format!("the card refused: the {what} was not verified"),
-            ),
-            e @ CardError::ReaderCannotCarrySignature { .. } => {
-                Failure::new(Exit::CardError, "reader_cannot_carry_signature", e.to_string())
+macro_rules! from_core {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Failure {
+            fn from(e: $t) -> Self {
+                Failure::core(&CoreFailure::from(&e))
             }
-            e @ CardError::UnconfirmedKeyReference { .. } => {
-                Failure::new(Exit::CardError, "unconfirmed_key_reference", e.to_string())
-            }
-            other => Failure::new(Exit::CardError, "card_error", format!("card error: {other}")),
         }
-    }
+    )*};
 }
+
+from_core!(TransportError, CardError, PinFormatError, ResidentError);
 
 impl From<PinError> for Failure {
+    /// A `card` command spends the last try only with `--confirm-last-try`:
+    /// the refusal says so.
     fn from(e: PinError) -> Self {
-        let message = e.to_string();
-        match e {
-            PinError::Card(c) => c.into(),
-            PinError::WrongPin { .. } => Failure::new(Exit::WrongPin, "wrong_pin", message),
-            PinError::Locked { .. } => Failure::new(Exit::PinLocked, "pin_locked", message),
-            PinError::LastTryNeedsConfirmation(_) => Failure::new(
-                Exit::LastTryRefused,
-                "last_try_refused",
-                format!("{message} (run again with --confirm-last-try if you are sure of it)"),
-            ),
-            PinError::MaybeCounted { .. } => {
-                Failure::new(Exit::CardRemoved, "card_removed_during_verify", message)
-            }
-            PinError::NoPinEntered(_) => Failure::new(Exit::BadInput, "no_pin", message),
-            // Nothing was sent: the count shown when the PIN was typed was higher.
-            PinError::CounterChanged { tries_left, .. } => {
-                let exit = match tries_left {
-                    0 => Exit::PinLocked,
-                    1 => Exit::LastTryRefused,
-                    _ => Exit::CardError,
-                };
-                Failure::new(exit, "pin_counter_changed", message)
-            }
+        let mut failure = Failure::core(&CoreFailure::from(&e));
+        if failure.code == FailureCode::LastTryRefused.as_str() {
+            failure.message.push_str(match crate::lang() {
+                Lang::En => " (run again with --confirm-last-try if you are sure of it)",
+                Lang::Ja => "（確かな場合は --confirm-last-try を付けて実行してください）",
+            });
         }
-    }
-}
-
-impl From<PinFormatError> for Failure {
-    fn from(e: PinFormatError) -> Self {
-        Failure::new(Exit::BadInput, "pin_format", e.to_string())
+        failure
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mynapoint_core::card::TransportError;
+    use crate::exit::Exit;
+    use mynapoint_core::failure::RetryHint;
     use mynapoint_core::pin::PinKind;
+    use mynapoint_core::platform::ErrorCode;
 
     #[test]
     fn each_outcome_has_its_exit_code() {
@@ -121,7 +92,7 @@ mod tests {
                     tries_left: 1,
                 }
                 .into(),
-                Exit::LastTryRefused,
+                Exit::CardError,
             ),
             (
                 PinError::Card(CardError::Transport(TransportError::TagLost)).into(),
@@ -136,6 +107,16 @@ mod tests {
                     .unwrap_err()
                     .into(),
                 Exit::BadInput,
+            ),
+            (ResidentError::Network.into(), Exit::Platform),
+            (ResidentError::CardChanged.into(), Exit::NotFinished),
+            (
+                ResidentError::Platform {
+                    status: 500,
+                    code: ErrorCode::Other("x".into()),
+                }
+                .into(),
+                Exit::Platform,
             ),
         ];
         for (failure, exit) in cases {
@@ -157,5 +138,29 @@ mod tests {
             "{}",
             locked.message
         );
+        assert_eq!(locked.retry, RetryHint::MunicipalCounter);
+        let last: Failure = PinError::LastTryNeedsConfirmation(k).into();
+        assert!(
+            last.message.contains("--confirm-last-try"),
+            "{}",
+            last.message
+        );
+    }
+
+    #[test]
+    fn the_card_commands_and_the_resident_flow_use_one_code() {
+        let lost = || CardError::Transport(TransportError::TagLost);
+        let wrong = || PinError::WrongPin {
+            kind: PinKind::UserAuth,
+            tries_left: 2,
+        };
+        let card: Failure = lost().into();
+        let resident: Failure = ResidentError::Card(lost()).into();
+        assert_eq!((card.code, resident.code), ("card_removed", "card_removed"));
+        let card: Failure = wrong().into();
+        let resident: Failure = ResidentError::Pin(wrong()).into();
+        assert_eq!((card.code, resident.code), ("wrong_pin", "wrong_pin"));
+        assert_eq!(card.exit, resident.exit);
+        assert_eq!(card.message, resident.message);
     }
 }

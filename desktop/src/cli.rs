@@ -13,7 +13,10 @@ use crate::readers::ReaderChoice;
 pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 2 usage, 3 no reader or no PC/SC service, \
     4 no card, 5 not a My Number Card, 6 wrong PIN, 7 PIN locked, 8 card removed (or lost \
     while the PIN was checked), 9 last PIN try refused (see --confirm-last-try), 10 other card \
-    error, 11 bad input, 12 platform unreachable or refusing, 13 resident flow not finished.";
+    error, 11 bad input, 12 platform unreachable or refusing, 13 resident flow not finished.\n\
+    Failures: with --json, {\"error\": {\"code\", \"retry\", \"message\", \"exit_code\"}}; \
+    the codes and retry hints are listed in core/failure-codes.txt. \
+    Messages in Japanese: --lang ja or MYNAPOINT_LANG=ja.";
 
 #[derive(Debug, Parser)]
 #[command(name = "mynapoint", version, about, propagate_version = true)]
@@ -23,6 +26,29 @@ pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 2 usage, 3 no reader or no 
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of the failure messages: en (default) or ja. Without this
+    /// option the environment variable MYNAPOINT_LANG (ja, en or a locale such
+    /// as ja_JP.UTF-8) chooses. Codes (`error.code` in JSON) never change.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+}
+
+/// The languages of `--lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// 日本語
+    Ja,
+    /// English
+    En,
+}
+
+impl From<LangArg> for mynapoint_core::failure::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::Ja => Self::Ja,
+            LangArg::En => Self::En,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -21,6 +21,8 @@
 
 use std::fmt;
 
+use mynapoint_core::failure::FailureCode;
+
 /// One documented exit status of `mynapoint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Exit {
@@ -89,8 +91,8 @@ impl Exit {
         }
     }
 
-    /// A stable machine-readable name, used as `error.kind` in `--json` output
-    /// when a more specific kind is not known.
+    /// A stable machine-readable name of the status (the failure itself
+    /// carries its own code, `error.code` in `--json` output).
     pub const fn name(self) -> &'static str {
         match self {
             Exit::Ok => "ok",
@@ -106,6 +108,45 @@ impl Exit {
             Exit::BadInput => "bad_input",
             Exit::Platform => "platform",
             Exit::NotFinished => "not_finished",
+        }
+    }
+}
+
+impl Exit {
+    /// The exit status of each core failure code: the one table.
+    pub const fn for_code(code: FailureCode) -> Exit {
+        use FailureCode as C;
+        match code {
+            C::NotMyNumberCard => Exit::NotMyNumberCard,
+            C::WrongPin => Exit::WrongPin,
+            C::PinLocked => Exit::PinLocked,
+            C::CardRemoved | C::PinMaybeCounted => Exit::CardRemoved,
+            C::LastTryRefused => Exit::LastTryRefused,
+            C::PinFormat | C::PinNotEntered => Exit::BadInput,
+            C::CardTimeout
+            | C::CardReset
+            | C::ReaderError
+            | C::CardError
+            | C::NotVerified
+            | C::ReaderCannotCarrySignature
+            | C::UnconfirmedKeyReference
+            | C::PinCounterChanged => Exit::CardError,
+            C::Network
+            | C::PlatformTimeout
+            | C::PlatformError
+            | C::PlatformDecode
+            | C::PlatformSessionExpired
+            | C::PlatformMismatch
+            | C::ChallengeRefused
+            | C::CertificateUntrusted
+            | C::CertificateExpired
+            | C::CertificateNotYetValid
+            | C::CertificateRevoked
+            | C::SignatureInvalid
+            | C::SubmissionUnconfirmed
+            | C::MyKeyIdRevoked => Exit::Platform,
+            // Every other refusal stops the resident flow before its end.
+            _ => Exit::NotFinished,
         }
     }
 }
@@ -137,6 +178,18 @@ mod tests {
         );
         let names: HashSet<&str> = Exit::ALL.iter().map(|e| e.name()).collect();
         assert_eq!(names.len(), Exit::ALL.len());
+    }
+
+    #[test]
+    fn every_failure_code_has_an_exit_status_other_than_success_and_usage() {
+        for code in FailureCode::ALL {
+            let exit = Exit::for_code(*code);
+            assert!(!matches!(exit, Exit::Ok | Exit::Usage), "{code}");
+        }
+        assert_eq!(Exit::for_code(FailureCode::WrongPin).code(), 6);
+        assert_eq!(Exit::for_code(FailureCode::CardRemoved).code(), 8);
+        assert_eq!(Exit::for_code(FailureCode::Network).code(), 12);
+        assert_eq!(Exit::for_code(FailureCode::InvalidField).code(), 13);
     }
 
     #[test]

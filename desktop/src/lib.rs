@@ -15,7 +15,10 @@ use std::io::Write;
 
 use std::sync::Arc;
 
-use mynapoint_core::card::{CardTransport, ReaderCapabilities, TransportError};
+use std::sync::OnceLock;
+
+use mynapoint_core::card::{CardTransport, ReaderCapabilities};
+use mynapoint_core::failure::{Failure as CoreFailure, FailureCode, Lang, RetryHint};
 use serde::Serialize;
 
 use crate::cli::{Cli, Command, ReaderArgs};
@@ -23,23 +26,55 @@ use crate::exit::Exit;
 use crate::pcsc_transport::PcscTransport;
 use crate::readers::{ReaderChoice, ReaderError};
 
-/// Why a command failed: an exit status, a stable kind and one plain line.
+/// Why a command failed: an exit status, a stable code, a retry hint and
+/// one plain line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub exit: Exit,
-    /// Stable machine-readable name (`error.kind` in `--json` output).
-    pub kind: &'static str,
-    /// One line of plain English saying what happened and what to do.
+    /// Stable machine-readable code (`error.code` in `--json` output): the
+    /// core's [`FailureCode`] for card, PIN, platform and flow failures (see
+    /// `core/failure-codes.txt`); the desktop's own for its surroundings
+    /// (reader selection, files, standard input, output).
+    pub code: &'static str,
+    /// What the person can do next (`error.retry` in `--json` output).
+    pub retry: RetryHint,
+    /// One line saying what happened and what to do, in the chosen language
+    /// (the core's message for the core's failures).
     pub message: String,
 }
 
 impl Failure {
-    pub fn new(exit: Exit, kind: &'static str, message: impl Into<String>) -> Self {
+    /// A failure of the desktop's own surroundings (not the card, the PIN,
+    /// the platform or the flow): no retry hint unless one is given.
+    pub fn new(exit: Exit, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             exit,
-            kind,
+            code,
+            retry: RetryHint::NoRetry,
             message: message.into(),
         }
+    }
+
+    /// The same failure with another retry hint.
+    pub fn with_retry(mut self, retry: RetryHint) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The core's failure: its code, hint and message (in [`lang`]), and
+    /// the exit status of its code ([`Exit::for_code`]).
+    pub fn core(failure: &CoreFailure) -> Self {
+        Self {
+            exit: Exit::for_code(failure.code),
+            code: failure.code.as_str(),
+            retry: failure.retry(),
+            message: failure.message(lang()),
+        }
+    }
+
+    /// A core failure that carries no details.
+    pub fn of(code: FailureCode) -> Self {
+        Self::core(&CoreFailure::new(code))
     }
 
     /// Writing the output failed (closed pipe, full disk).
@@ -60,38 +95,25 @@ impl std::fmt::Display for Failure {
 
 impl From<ReaderError> for Failure {
     fn from(e: ReaderError) -> Self {
-        Failure::new(e.exit(), e.kind(), e.to_string())
+        let retry = match e {
+            ReaderError::NoCard { .. } => RetryHint::TapAgain,
+            _ => RetryHint::RetryStep,
+        };
+        Failure::new(e.exit(), e.kind(), e.to_string()).with_retry(retry)
     }
 }
 
-impl From<TransportError> for Failure {
-    fn from(e: TransportError) -> Self {
-        match e {
-            TransportError::TagLost => Failure::new(
-                Exit::CardRemoved,
-                "card_removed",
-                "the card was removed during the operation: place it on the reader again \
-                 and retry",
-            ),
-            TransportError::Timeout => Failure::new(
-                Exit::CardError,
-                "timeout",
-                "the card did not answer in time: check that it sits well on the reader \
-                 and retry",
-            ),
-            TransportError::CardReset => Failure::new(
-                Exit::CardError,
-                "card_reset",
-                "the card was reset by another program or by the reader before the command \
-                 was sent (no PIN try was spent): retry",
-            ),
-            TransportError::Io(m) => Failure::new(
-                Exit::CardError,
-                "reader_error",
-                format!("reader error: {m}"),
-            ),
-        }
-    }
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// The language of messages: `--lang`, else `MYNAPOINT_LANG` (`ja`, `en`,
+/// or a locale such as `ja_JP.UTF-8`), else English.
+pub fn lang() -> Lang {
+    *LANG.get_or_init(|| {
+        std::env::var("MYNAPOINT_LANG")
+            .ok()
+            .and_then(|v| Lang::parse(&v))
+            .unwrap_or_default()
+    })
 }
 
 /// Writes `value` as pretty JSON and a newline.
@@ -101,12 +123,14 @@ pub fn print_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> Resu
     writeln!(out).map_err(Failure::output)
 }
 
-/// Reports a failure: a JSON object on stdout with `--json`, else one line on stderr.
+/// Reports a failure: with `--json` one object on stdout,
+/// `{"error": {"code", "retry", "message", "exit_code"}}`; else one line on stderr.
 pub fn report(failure: &Failure, json: bool) {
     if json {
         let value = serde_json::json!({
             "error": {
-                "kind": failure.kind,
+                "code": failure.code,
+                "retry": failure.retry.as_str(),
                 "message": failure.message,
                 "exit_code": failure.exit.code(),
             }
@@ -167,6 +191,10 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 /// Runs one parsed command line and returns its exit status.
 pub fn run(cli: Cli) -> Exit {
+    if let Some(lang) = cli.lang {
+        // The first call wins: `--lang` before anything asks for the language.
+        let _ = LANG.set(lang.into());
+    }
     let mut stdout = std::io::stdout().lock();
     let (result, json) = match &cli.command {
         Command::Readers(args) => (commands::readers::run(args, &mut stdout), args.json),

@@ -201,7 +201,7 @@ fn right_and_wrong_pin_and_the_counter_in_the_card() {
     );
     assert_exit(&out, 6);
     let v = json(&out);
-    assert_eq!(v["error"]["kind"], "wrong_pin", "{v}");
+    assert_eq!(v["error"]["code"], "wrong_pin", "{v}");
     assert_eq!(v["error"]["exit_code"], 6, "{v}");
     assert!(
         v["error"]["message"]
@@ -276,7 +276,7 @@ fn the_last_try_is_refused_without_confirmation_and_nothing_is_sent() {
         &format!("{PIN}\n"),
     );
     assert_exit(&out, 9);
-    assert_eq!(json(&out)["error"]["kind"], "last_try_refused");
+    assert_eq!(json(&out)["error"]["code"], "last_try_refused");
     // Signing asks for the same PIN: refused the same way.
     let input = dir.path().join("data.txt");
     std::fs::write(&input, b"hello").unwrap();
@@ -330,7 +330,7 @@ fn a_wrong_last_try_locks_and_a_locked_card_gets_no_verify() {
     assert_exit(&out, 7);
     // One JSON document: the error, with its stable kind.
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON value");
-    assert_eq!(v["error"]["kind"], "pin_locked", "{}", stdout(&out));
+    assert_eq!(v["error"]["code"], "pin_locked", "{}", stdout(&out));
     assert_eq!(v["error"]["exit_code"], 7, "{}", stdout(&out));
 
     // Even the right PIN, even confirmed: not sent to a locked card.
@@ -487,7 +487,7 @@ fn no_card_on_the_reader_is_exit_4() {
     assert!(stderr(&out).contains("no card"), "{}", stderr(&out));
     let out = mynapoint(&["card", "pin-status", "--json", "--reader", R], "");
     assert_exit(&out, 4);
-    assert_eq!(json(&out)["error"]["kind"], "no_card");
+    assert_eq!(json(&out)["error"]["code"], "no_card");
     // A PIN read from stdin is not spent on an empty reader.
     let out = mynapoint(
         &["card", "verify", "--pin-stdin", "--reader", R],
@@ -508,7 +508,7 @@ fn a_card_taken_off_before_the_command_is_exit_4() {
 
     let out = mynapoint(&["card", "info", "--json", "--reader", R], "");
     assert_exit(&out, 4);
-    assert_eq!(json(&out)["error"]["kind"], "no_card");
+    assert_eq!(json(&out)["error"]["code"], "no_card");
     let out = mynapoint(
         &["card", "verify", "--pin-stdin", "--reader", R],
         &format!("{WRONG_PIN}\n"),
@@ -593,7 +593,7 @@ fn a_card_pulled_out_while_reading_is_card_removed() {
     let out = mynapoint(&["card", "info", "--json", "--reader", R], "");
     assert_exit(&out, 8);
     let v = json(&out);
-    assert_eq!(v["error"]["kind"], "card_removed", "{v}");
+    assert_eq!(v["error"]["code"], "card_removed", "{v}");
     let message = v["error"]["message"].as_str().unwrap();
     assert!(message.contains("removed"), "{v}");
     assert_eq!(card.count(is_read), 2);

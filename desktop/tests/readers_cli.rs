@@ -103,7 +103,7 @@ fn without_pcsc_service_exits_3() {
     let out = run(true);
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     let v = json(&out);
-    assert_eq!(v["error"]["kind"], "no_pcsc_service");
+    assert_eq!(v["error"]["code"], "no_pcsc_service");
     assert_eq!(v["error"]["exit_code"], 3);
 }
 

@@ -184,7 +184,7 @@ fn the_last_pin_try_is_refused_without_confirmation() {
 
     let output = resident(&platform, &card, &[], "0000\n0000\nno\n");
     assert_eq!(output.status.code(), Some(9), "{}", text(&output));
-    assert_eq!(json(&output)["error"]["kind"], "last_try_refused");
+    assert_eq!(json(&output)["error"]["code"], "last_try_refused");
     let tries = SimCard::open(&card).unwrap().tries_left(PinId::Auth);
     assert_eq!(tries, 1, "the last try was kept");
 }

@@ -1,7 +1,7 @@
 //! What a resident step can answer instead of going on. Every variant is
 //! data a shell translates; `code()` is stable.
 
-use crate::card::{CardError, PinError, TransportError};
+use crate::card::{CardError, PinError};
 use crate::pin::PinFormatError;
 use crate::platform::{ErrorCode, PlatformError};
 
@@ -138,66 +138,10 @@ pub enum ResidentError {
 }
 
 impl ResidentError {
-    /// A stable snake_case code for shells and logs.
+    /// The stable snake_case code for shells and logs: the code of its
+    /// [`Failure`](crate::failure::Failure) (one vocabulary across the core).
     pub fn code(&self) -> &'static str {
-        use ResidentError::*;
-        match self {
-            CardChanged => "card_changed",
-            IdleTimeout => "idle_timeout",
-            SessionEnded { .. } => "session_ended",
-            WrongStep { .. } => "wrong_step",
-            PinFormat(_) => "pin_format",
-            Pin(e) => match e {
-                PinError::NoPinEntered(_) => "pin_not_entered",
-                PinError::WrongPin { .. } => "pin_wrong",
-                PinError::LastTryNeedsConfirmation(_) => "pin_last_try_needs_confirmation",
-                PinError::Locked { .. } => "pin_locked",
-                PinError::MaybeCounted { .. } => "pin_maybe_counted",
-                PinError::CounterChanged { .. } => "pin_counter_changed",
-                PinError::Card(c) => card_code(c),
-            },
-            Card(c) => card_code(c),
-            Invalid(_) => "invalid_field",
-            InvalidChildBirthDate(_) => "invalid_child_birth_date",
-            CertificateRefused(r) => match r {
-                CertificateRefusal::Untrusted => "certificate_untrusted",
-                CertificateRefusal::Expired => "certificate_expired",
-                CertificateRefusal::NotYetValid => "certificate_not_yet_valid",
-                CertificateRefusal::Revoked => "certificate_revoked",
-            },
-            SignatureRefused => "signature_invalid",
-            PlatformSessionExpired => "platform_session_expired",
-            PlatformMismatch => "platform_mismatch",
-            NoMoreCandidates => "no_more_candidates",
-            CandidateNotOffered => "candidate_not_offered",
-            OwnChoiceExhausted => "own_choice_exhausted",
-            MyKeyIdTaken => "my_key_id_taken",
-            MyKeyIdAlreadyIssued => "my_key_id_already_issued",
-            MyKeyIdRevoked => "my_key_id_revoked",
-            MyKeyIdRequired => "my_key_id_required",
-            MyKeyIdUnchanged => "my_key_id_unchanged",
-            FreshLoginRequired => "fresh_login_required",
-            RepresentativeSignatureNeeded => "representative_signature_needed",
-            RepresentativeIsApplicant => "representative_is_applicant",
-            RepresentativeCardMismatch => "representative_card_mismatch",
-            RepresentativeNotRead => "representative_not_read",
-            RepresentativeCertificateRefused(r) => match r {
-                CertificateRefusal::Untrusted => "representative_certificate_untrusted",
-                CertificateRefusal::Expired => "representative_certificate_expired",
-                CertificateRefusal::NotYetValid => "representative_certificate_not_yet_valid",
-                CertificateRefusal::Revoked => "representative_certificate_revoked",
-            },
-            RepresentativeSignatureRefused => "representative_signature_invalid",
-            PaymentAccountInUse => "payment_account_in_use",
-            ServiceUnknown => "service_unknown",
-            TermsVersionMismatch => "terms_version_mismatch",
-            AlreadyApplied => "already_applied",
-            NotApplied => "not_applied",
-            Network => "network",
-            Timeout => "timeout",
-            Platform { .. } => "platform_error",
-            PlatformDecode => "platform_decode",
-        }
+        crate::failure::Failure::from(self).code.as_str()
     }
 
     /// Whether the resident session is over (a new one is needed).
@@ -208,16 +152,6 @@ impl ResidentError {
                 | ResidentError::IdleTimeout
                 | ResidentError::SessionEnded { .. }
         )
-    }
-}
-
-fn card_code(e: &CardError) -> &'static str {
-    match e {
-        CardError::Transport(TransportError::TagLost) => "card_lost",
-        CardError::Transport(TransportError::Timeout) => "card_timeout",
-        CardError::Transport(TransportError::Io(_)) => "card_reader_error",
-        CardError::NotMyNumberCard(_) => "not_my_number_card",
-        _ => "card_error",
     }
 }
 

@@ -4,7 +4,9 @@
 //!
 //! A shell drives a [`ResidentSession`] step by step: it shows
 //! [`ResidentSession::step`], calls the step's method, and translates the
-//! typed results and [`ResidentError`]s (each with a stable `code()`).
+//! typed results and [`ResidentError`]s: each converts into a
+//! [`crate::failure::Failure`] (stable code, retry hint, message in Japanese
+//! or English), and `code()` is that failure's code.
 //! Nothing here knows uniffi; the types are plain owned data, `Send + Sync`.
 
 mod error;

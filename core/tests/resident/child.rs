@@ -159,7 +159,7 @@ async fn a_wrong_representative_pin_counts_on_their_card_only() {
         .representative_signs(dyn_t(&tap(&b)), WRONG_PIN, LastTry::Refuse)
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "pin_wrong");
+    assert_eq!(err.code(), "wrong_pin");
     assert_eq!(tries_left(&b), 2);
     assert_eq!(tries_left(&card_a()), 3);
     assert_eq!(s.step(), Step::RepresentativeSign);

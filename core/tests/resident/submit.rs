@@ -142,7 +142,7 @@ async fn a_tag_lost_before_the_pin_keeps_it_for_the_next_tap() {
         .sign_and_submit(dyn_t(&t), LastTry::Refuse)
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "card_lost");
+    assert_eq!(err.code(), "card_removed");
     assert!(s.held_data().pin);
     assert!(!s.pin_in_doubt());
     s.sign_and_submit(dyn_t(&tap(&card)), LastTry::Refuse)

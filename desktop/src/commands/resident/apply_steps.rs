@@ -31,7 +31,7 @@ fn current_service(flow: &Flow<'_, '_>) -> Result<Service, Failure> {
     flow.session
         .service()
         .cloned()
-        .ok_or_else(|| failure(ResidentError::WrongStep { step }, None))
+        .ok_or_else(|| failure(ResidentError::WrongStep { step }))
 }
 
 impl Flow<'_, '_> {
@@ -73,7 +73,7 @@ impl Flow<'_, '_> {
                         .say
                         .line(format!("chosen: {} [{}]", service.name, service.service_id))
                 }
-                Err(e @ ResidentError::ServiceUnknown) => self.say.problem(line(&e, None))?,
+                Err(e @ ResidentError::ServiceUnknown) => self.say.problem(line(&e))?,
                 Err(e) => return self.go_on_or_stop(e, before),
             }
         }
@@ -91,7 +91,7 @@ impl Flow<'_, '_> {
         if self.answers.accept_terms(&mut self.say, &service)? {
             self.session
                 .accept_terms(&service.terms_version)
-                .map_err(|e| failure(e, Some(&service)))?;
+                .map_err(failure)?;
             return self.say.line("terms accepted");
         }
         self.say
@@ -169,8 +169,7 @@ impl Flow<'_, '_> {
                     ))
                 }
                 Err(ResidentError::Invalid(f)) => {
-                    self.say
-                        .problem(line(&ResidentError::Invalid(f), Some(&service)))?;
+                    self.say.problem(line(&ResidentError::Invalid(f)))?;
                     self.ask_payment(&mut typed, f.field, &service)?;
                 }
                 Err(e) => return self.go_on_or_stop(e, before),
@@ -180,10 +179,7 @@ impl Flow<'_, '_> {
 
     pub(super) async fn review(&mut self) -> Result<(), Failure> {
         let Some(review) = self.session.review().cloned() else {
-            return Err(failure(
-                ResidentError::WrongStep { step: Step::Review },
-                None,
-            ));
+            return Err(failure(ResidentError::WrongStep { step: Step::Review }));
         };
         self.say
             .step("Review: check the service and the payment ID before the card signs")?;
@@ -213,9 +209,7 @@ impl Flow<'_, '_> {
             review.terms_version
         ))?;
         if self.answers.confirm_review(&mut self.say, &review)? {
-            self.session
-                .confirm_review()
-                .map_err(|e| failure(e, None))?;
+            self.session.confirm_review().map_err(failure)?;
             return self.say.line("confirmed");
         }
         self.enter_payment().await

@@ -1,13 +1,10 @@
-//! Every typed resident outcome as one plain English line (with its stable
-//! code first), and as a failure with a documented exit code.
+//! What the resident screens show: the fields' labels and rules as prompts,
+//! and the core's failures as one line (code first) or as the command's end.
 
-use mynapoint_core::card::PinError;
+use mynapoint_core::failure::Failure as CoreFailure;
 use mynapoint_core::platform::{Charset, Service, ServiceKind};
-use mynapoint_core::resident::{
-    CertificateRefusal, Field, FieldError, FieldProblem, ResidentError,
-};
+use mynapoint_core::resident::{Field, ResidentError};
 
-use crate::exit::Exit;
 use crate::Failure;
 
 /// What a charset takes, in words.
@@ -73,173 +70,34 @@ pub fn field_label(field: Field, service: Option<&Service>) -> String {
     }
 }
 
-/// What is wrong, in words.
-fn problem_words(problem: FieldProblem) -> String {
-    match problem {
-        FieldProblem::Empty => "is required".into(),
-        FieldProblem::WrongLength { min, max, got } => format!(
-            "must be {} characters long, {got} were entered",
-            length_words(min, max)
+/// One line for a refusal the flow goes on from: the stable code (with the
+/// refused field and its problem, or the problem of the PIN), then the
+/// core's message, e.g. `invalid_field (payment_id, wrong_length): ...`.
+pub fn line(e: &ResidentError) -> String {
+    let failure = CoreFailure::from(e);
+    let message = failure.message(crate::lang());
+    match (failure.field, failure.problem) {
+        (Some(field), Some(problem)) => format!(
+            "{} ({}, {}): {message}",
+            failure.code,
+            field.code(),
+            problem.code()
         ),
-        FieldProblem::FullWidth { position } => {
-            format!("has a full-width character at position {position}: type half-width characters")
-        }
-        FieldProblem::LowerCase { position } => {
-            format!("takes upper-case letters only (position {position} is lower case)")
-        }
-        FieldProblem::NotAllowed { position } => {
-            format!("has a character it does not take at position {position}")
-        }
-        FieldProblem::Mismatch => "differs from the first entry".into(),
-        FieldProblem::BadFormat => "is not in the right form (e.g. name@example.jp)".into(),
-        FieldProblem::WrongCheckDigit => {
-            "has a wrong check digit (the 6th digit; e.g. 131016 for Chiyoda-ku)".into()
-        }
-        FieldProblem::WrongCount { expected, got } => {
-            format!("needs {expected} codes, {got} were entered")
-        }
-        FieldProblem::RejectedByPlatform => "was refused by the platform".into(),
-        FieldProblem::NotADate => "is not a real date (YYYYMMDD)".into(),
-        FieldProblem::InFuture => "is after today".into(),
-        FieldProblem::NotUnder15 => "is not under 15 today".into(),
+        (None, Some(problem)) => format!("{} ({}): {message}", failure.code, problem.code()),
+        _ => format!("{}: {message}", failure.code),
     }
 }
 
-/// One line for a refused field: code, field, problem, what to do.
-pub fn field_line(e: &FieldError, service: Option<&Service>) -> String {
-    format!(
-        "invalid_field ({}, {}): {} {}; enter it again",
-        e.field.code(),
-        e.problem.code(),
-        field_label(e.field, service),
-        problem_words(e.problem)
-    )
-}
-
-/// One line for any resident outcome, starting with its stable code.
-pub fn line(e: &ResidentError, service: Option<&Service>) -> String {
-    use ResidentError as E;
-    let text = match e {
-        E::Invalid(f) => return field_line(f, service),
-        E::CardChanged => {
-            "another card was tapped: the session ended and everything entered was wiped; \
-             start again with one card"
-                .into()
-        }
-        E::IdleTimeout => {
-            "nothing happened for too long: the session ended and everything entered was wiped"
-                .into()
-        }
-        E::SessionEnded { reason } => {
-            format!("the session has ended ({}): start again", reason.code())
-        }
-        E::WrongStep { step } => format!("not possible at this step ({step:?})"),
-        E::PinFormat(f) => f.to_string(),
-        E::Pin(PinError::Card(c)) | E::Card(c) => Failure::from(c.clone()).message,
-        E::Pin(p) => p.to_string(),
-        E::CertificateRefused(r) => format!(
-            "the platform refused the card's certificate: {}",
-            match r {
-                CertificateRefusal::Untrusted => "it is not from a trusted issuer",
-                CertificateRefusal::Expired => "it has expired (renew the card's certificate)",
-                CertificateRefusal::NotYetValid => "it is not valid yet",
-                CertificateRefusal::Revoked => "it was revoked",
-            }
-        ),
-        E::SignatureRefused => "the platform did not accept the card's signature".into(),
-        E::PlatformSessionExpired => {
-            "the platform session expired: start again and log in with the card".into()
-        }
-        E::PlatformMismatch => {
-            "the platform's answer does not match this card or these details: stopped for safety"
-                .into()
-        }
-        E::NoMoreCandidates => "all 3 candidates were given; the 3rd is the one registered".into(),
-        E::CandidateNotOffered => "that My Key ID was not offered in this session".into(),
-        E::OwnChoiceExhausted => {
-            "3 own choices were taken: continue with an auto-generated My Key ID".into()
-        }
-        E::MyKeyIdTaken => "that My Key ID was taken meanwhile: choose again".into(),
-        E::MyKeyIdAlreadyIssued => "this person already has a My Key ID: it is used".into(),
-        E::MyKeyIdRevoked => {
-            "this person's My Key ID was revoked: it cannot be issued again here".into()
-        }
-        E::MyKeyIdRequired => "a My Key ID is needed before applying".into(),
-        E::MyKeyIdUnchanged => "that is already this person's My Key ID: choose another".into(),
-        E::FreshLoginRequired => {
-            "a My Key ID was set in this session: tap the card and enter the PIN again to change it"
-                .into()
-        }
-        E::ServiceUnknown => {
-            "the platform does not know this payment service: choose another".into()
-        }
-        E::TermsVersionMismatch => "the service's terms changed: read and accept them again".into(),
-        E::AlreadyApplied => {
-            "an application already exists for this person and cannot be changed".into()
-        }
-        E::NotApplied => "no application yet".into(),
-        E::InvalidChildBirthDate(p) => format!("the child's birth date {}", problem_words(*p)),
-        E::RepresentativeSignatureNeeded => {
-            "the child's card signed: the legal representative's card signs next".into()
-        }
-        E::RepresentativeIsApplicant => {
-            "the legal representative's card is the child's card: tap the representative's own card"
-                .into()
-        }
-        E::RepresentativeCardMismatch => {
-            "this is not the legal representative's card read before: nothing was signed".into()
-        }
-        E::RepresentativeNotRead => "read the legal representative's card first".into(),
-        E::RepresentativeCertificateRefused(_) => {
-            "the platform refused the legal representative's certificate".into()
-        }
-        E::RepresentativeSignatureRefused => {
-            "the platform did not accept the legal representative's signature".into()
-        }
-        E::PaymentAccountInUse => {
-            "this payment account is used by another person's application: use another".into()
-        }
-        E::Network => "the platform could not be reached: check its URL and the network".into(),
-        E::Timeout => "the platform did not answer in time".into(),
-        E::Platform { status, code } => {
-            format!("the platform answered {status} {}", code.as_str())
-        }
-        E::PlatformDecode => "the platform's answer could not be read".into(),
-    };
-    format!("{}: {text}", e.code())
-}
-
-/// A resident outcome that stops the command.
-pub fn failure(e: ResidentError, service: Option<&Service>) -> Failure {
-    use ResidentError as E;
-    match e {
-        E::Pin(PinError::LastTryNeedsConfirmation(_)) => {
-            Failure::new(Exit::LastTryRefused, "last_try_refused", line(&e, service))
-        }
-        E::Pin(p) => p.into(),
-        E::Card(c) => c.into(),
-        E::PinFormat(f) => f.into(),
-        ref other => {
-            let exit = match other {
-                E::Network
-                | E::Timeout
-                | E::Platform { .. }
-                | E::PlatformDecode
-                | E::PlatformSessionExpired
-                | E::PlatformMismatch
-                | E::CertificateRefused(_)
-                | E::SignatureRefused
-                | E::MyKeyIdRevoked => Exit::Platform,
-                _ => Exit::NotFinished,
-            };
-            Failure::new(exit, other.code(), line(other, service))
-        }
-    }
+/// A resident outcome that stops the command (its code, hint, message and exit).
+pub fn failure(e: ResidentError) -> Failure {
+    e.into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exit::Exit;
+    use mynapoint_core::resident::{FieldError, FieldProblem};
 
     #[test]
     fn a_field_line_names_the_code_field_and_problem() {
@@ -251,21 +109,19 @@ mod tests {
                 got: 4,
             },
         ));
-        let text = line(&e, None);
+        let text = line(&e);
         assert!(
-            text.starts_with("invalid_field (payment_id, wrong_length)"),
+            text.starts_with("invalid_field (payment_id, wrong_length): "),
             "{text}"
         );
         assert!(text.contains("16 characters"), "{text}");
+        assert!(line(&ResidentError::Network).starts_with("network: "));
     }
 
     #[test]
     fn platform_trouble_has_its_exit_code() {
-        assert_eq!(failure(ResidentError::Network, None).exit, Exit::Platform);
-        assert_eq!(
-            failure(ResidentError::CardChanged, None).exit,
-            Exit::NotFinished
-        );
-        assert_eq!(failure(ResidentError::Network, None).kind, "network");
+        assert_eq!(failure(ResidentError::Network).exit, Exit::Platform);
+        assert_eq!(failure(ResidentError::CardChanged).exit, Exit::NotFinished);
+        assert_eq!(failure(ResidentError::Network).code, "network");
     }
 }

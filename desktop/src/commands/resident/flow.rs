@@ -7,6 +7,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use mynapoint_core::card::{CardTransport, PinError};
+use mynapoint_core::failure::{Failure as CoreFailure, FailureCode, RetryHint};
 use mynapoint_core::pin::{LastTry, PinKind, PinPrompt};
 use mynapoint_core::platform::{Application, ApplicationStatus};
 use mynapoint_core::resident::{LoginOutcome, PinPurpose, ResidentError, ResidentSession, Step};
@@ -15,7 +16,6 @@ use super::answers::Answers;
 use super::explain::{failure, line};
 use super::say::Say;
 use crate::commands::card::utc_date;
-use crate::exit::Exit;
 use crate::Failure;
 
 /// A new tap of the card (a new connection to it).
@@ -35,17 +35,11 @@ pub struct Flow<'a, 'o> {
     tapped: Cell<usize>,
 }
 
-/// Whether another PIN entry (or tap) may settle it.
+/// Whether another PIN entry (or tap) may settle it: the core's retry hint.
 fn pin_retryable(e: &ResidentError) -> bool {
     matches!(
-        e.code(),
-        "pin_wrong"
-            | "pin_maybe_counted"
-            | "pin_not_entered"
-            | "pin_format"
-            | "pin_counter_changed"
-            | "card_lost"
-            | "card_timeout"
+        CoreFailure::from(e).retry(),
+        RetryHint::ReenterField | RetryHint::TapAgain
     )
 }
 
@@ -100,35 +94,27 @@ impl<'a, 'o> Flow<'a, 'o> {
                 Step::SubmitPending => self.retry_submission().await?,
                 // This command never starts a child application.
                 Step::RepresentativeSign => {
-                    return Err(failure(
-                        ResidentError::WrongStep {
-                            step: Step::RepresentativeSign,
-                        },
-                        None,
-                    ))
+                    return Err(failure(ResidentError::WrongStep {
+                        step: Step::RepresentativeSign,
+                    }))
                 }
                 Step::Done => return self.status().await,
                 Step::Ended { reason } => {
-                    return Err(failure(ResidentError::SessionEnded { reason }, None))
+                    return Err(failure(ResidentError::SessionEnded { reason }))
                 }
             }
         }
-        Err(Failure::new(
-            Exit::NotFinished,
-            "too_many_steps",
-            "the flow went round too many times without finishing: stopped",
-        ))
+        Err(Failure::of(FailureCode::TooManyAttempts))
     }
 
     /// An error after which the session stands at another step the flow
     /// goes on from: say it and go on. Anything else stops the flow.
     pub(super) fn go_on_or_stop(&mut self, e: ResidentError, before: Step) -> Result<(), Failure> {
         let step = self.session.step();
-        let service = self.session.service().cloned();
         if e.ends_session() || matches!(step, Step::Ended { .. }) || step == before {
-            return Err(failure(e, service.as_ref()));
+            return Err(failure(e));
         }
-        self.say.problem(line(&e, service.as_ref()))
+        self.say.problem(line(&e))
     }
 
     pub async fn read_card(&mut self) -> Result<(), Failure> {
@@ -137,11 +123,7 @@ impl<'a, 'o> Flow<'a, 'o> {
             "tap: reading the user-authentication certificate and the PIN retry counter \
              (spends no try) ...",
         )?;
-        let card = self
-            .session
-            .read_card(self.tap()?)
-            .await
-            .map_err(|e| failure(e, None))?;
+        let card = self.session.read_card(self.tap()?).await.map_err(failure)?;
         self.say.line(format!(
             "certificate serial (issue number) {}, valid until {}{}",
             card.serial,
@@ -171,7 +153,7 @@ impl<'a, 'o> Flow<'a, 'o> {
                 .session
                 .pin_status(self.tap()?)
                 .await
-                .map_err(|e| failure(e, None))?;
+                .map_err(failure)?;
             if let Some(recheck) = check.recheck {
                 self.say.line(match recheck.try_counted {
                     Some(true) => "the try whose answer was lost did count",
@@ -196,11 +178,7 @@ impl<'a, 'o> Flow<'a, 'o> {
                      counter resets it",
                 )?;
                 if !self.answers.spend_last_try(&mut self.say)? {
-                    return Err(Failure::new(
-                        Exit::LastTryRefused,
-                        "last_try_refused",
-                        "the last PIN try was not confirmed: nothing was sent to the card",
-                    ));
+                    return Err(Failure::of(FailureCode::LastTryRefused));
                 }
                 last_try = LastTry::Confirmed;
             }
@@ -214,8 +192,10 @@ impl<'a, 'o> Flow<'a, 'o> {
             let pin = self.answers.pin(&mut self.say, purpose, tries)?;
             match self.session.enter_pin(&pin) {
                 Ok(()) => return Ok(last_try),
-                Err(e @ ResidentError::PinFormat(_)) => self.say.problem(line(&e, None))?,
-                Err(e) => return Err(failure(e, None)),
+                Err(e) if CoreFailure::from(&e).retry() == RetryHint::ReenterField => {
+                    self.say.problem(line(&e))?
+                }
+                Err(e) => return Err(failure(e)),
             }
         }
     }
@@ -247,15 +227,11 @@ impl<'a, 'o> Flow<'a, 'o> {
                     }
                     return Ok(outcome);
                 }
-                Err(e) if pin_retryable(&e) => self.say.problem(line(&e, None))?,
-                Err(e) => return Err(failure(e, None)),
+                Err(e) if pin_retryable(&e) => self.say.problem(line(&e))?,
+                Err(e) => return Err(failure(e)),
             }
         }
-        Err(Failure::new(
-            Exit::NotFinished,
-            "too_many_attempts",
-            "the card login did not succeed after several attempts: stopped",
-        ))
+        Err(Failure::of(FailureCode::TooManyAttempts))
     }
 
     pub async fn sign_and_submit(&mut self) -> Result<(), Failure> {
@@ -275,15 +251,11 @@ impl<'a, 'o> Flow<'a, 'o> {
                         app.application_id
                     ))
                 }
-                Err(e) if pin_retryable(&e) => self.say.problem(line(&e, None))?,
+                Err(e) if pin_retryable(&e) => self.say.problem(line(&e))?,
                 Err(e) => return self.go_on_or_stop(e, before),
             }
         }
-        Err(Failure::new(
-            Exit::NotFinished,
-            "too_many_attempts",
-            "the card's signature did not succeed after several attempts: stopped",
-        ))
+        Err(Failure::of(FailureCode::TooManyAttempts))
     }
 
     /// The signed application's answer was lost: repeat it (same body and key).
@@ -295,27 +267,18 @@ impl<'a, 'o> Flow<'a, 'o> {
             match self.session.retry_submission().await {
                 Ok(_) => return Ok(()),
                 Err(e) if self.session.step() == Step::SubmitPending => {
-                    self.say.problem(line(&e, None))?
+                    self.say.problem(line(&e))?
                 }
                 Err(e) => return self.go_on_or_stop(e, Step::SubmitPending),
             }
         }
-        Err(Failure::new(
-            Exit::Platform,
-            "submission_unconfirmed",
-            "the application was signed but the platform did not confirm it: run \
-             `mynapoint resident status` later to see whether it arrived",
-        ))
+        Err(Failure::of(FailureCode::SubmissionUnconfirmed))
     }
 
     /// The application's status (申込済み / registered).
     pub async fn status(&mut self) -> Result<Application, Failure> {
         self.say.step("Application status")?;
-        let app = self
-            .session
-            .application_status()
-            .await
-            .map_err(|e| failure(e, None))?;
+        let app = self.session.application_status().await.map_err(failure)?;
         self.say.line(match app.status {
             ApplicationStatus::Submitted => {
                 "status: submitted (申込済み); registration with the payment service takes about a day"

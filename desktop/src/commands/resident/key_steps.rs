@@ -63,9 +63,9 @@ impl Flow<'_, '_> {
             let c = match self.session.next_candidate().await {
                 Ok(c) => c,
                 Err(e @ ResidentError::NoMoreCandidates) => {
-                    return self.say.problem(line(&e, None));
+                    return self.say.problem(line(&e));
                 }
-                Err(e) => return Err(failure(e, None)),
+                Err(e) => return Err(failure(e)),
             };
             self.say
                 .line(format!("candidate {} of 3: {}", c.attempt, c.candidate))?;
@@ -80,7 +80,7 @@ impl Flow<'_, '_> {
             if self.answers.take_candidate(&mut self.say, &c)? {
                 self.session
                     .choose_candidate(&c.candidate)
-                    .map_err(|e| failure(e, None))?;
+                    .map_err(failure)?;
                 return self.say.line(format!("chosen: {}", c.candidate));
             }
         }
@@ -100,9 +100,9 @@ impl Flow<'_, '_> {
                 }
             )),
             Err(e @ (ResidentError::Invalid(_) | ResidentError::OwnChoiceExhausted)) => {
-                self.say.problem(line(&e, None))
+                self.say.problem(line(&e))
             }
-            Err(e) => Err(failure(e, None)),
+            Err(e) => Err(failure(e)),
         }
     }
 
@@ -157,7 +157,7 @@ impl Flow<'_, '_> {
                     ));
                 }
                 Err(ResidentError::Invalid(f)) if f.field != Field::MyKeyId => {
-                    self.say.problem(line(&ResidentError::Invalid(f), None))?;
+                    self.say.problem(line(&ResidentError::Invalid(f)))?;
                     self.ask_into(&mut typed, f.field)?;
                 }
                 Err(e) => return self.go_on_or_stop(e, Step::EnterRegistration),

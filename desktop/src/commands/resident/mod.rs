@@ -21,7 +21,6 @@ use mynapoint_core::card::CardTransport;
 use mynapoint_core::resident::ResidentSession;
 
 use crate::cli::{ResidentArgs, ResidentCommand};
-use crate::exit::Exit;
 use crate::platform_link::PlatformLink;
 use crate::{block_on, open_card, print_json, Failure};
 
@@ -70,10 +69,8 @@ pub fn run(args: &ResidentArgs, out: &mut dyn Write) -> Result<(), Failure> {
     if status_only || summary.application_status != "not_applied" {
         Ok(())
     } else {
-        Err(Failure::new(
-            Exit::NotFinished,
-            "not_applied",
-            "the flow ended without an application",
+        Err(Failure::of(
+            mynapoint_core::failure::FailureCode::NotApplied,
         ))
     }
 }
