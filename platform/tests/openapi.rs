@@ -55,7 +55,7 @@ fn error_codes_equal_the_servers() {
         .unwrap()
         .replace('\n', " ");
     for code in ErrorCode::ALL {
-        let expected = format!("{} {}", code.as_str(), code.default_status().as_u16());
+        let expected = format!("{} {}", code.as_str(), code.http_status());
         assert!(description.contains(&expected), "{expected}");
     }
 }
