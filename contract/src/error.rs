@@ -46,7 +46,7 @@ macro_rules! error_codes {
             /// exception, stated in `openapi.yaml`: `service_unknown` is 404
             /// on `GET /v1/payment-services/{service_id}` and 400 inside an
             /// application body. [`ErrorCode::Other`]: 500 (unknown to us).
-            pub fn http_status(&self) -> u16 {
+            pub const fn http_status(&self) -> u16 {
                 match self {
                     $(ErrorCode::$variant => $status,)+
                     ErrorCode::Other(_) => 500,

@@ -164,7 +164,7 @@ pub async fn list(
     let Query(query) = query.map_err(|_| {
         ApiError::new(
             ErrorCode::FieldType,
-            "The query must be `q=<keyword>` in percent-encoded UTF-8.",
+            "The query takes one `q=<keyword>` (percent-encoded).",
         )
         .field("q")
     })?;

@@ -69,6 +69,7 @@ pub fn router(app: AppState) -> Router {
             app.clone(),
             idempotency::layer,
         ))
+        .layer(axum::middleware::from_fn(routes::check_declared))
         .layer(axum::middleware::from_fn(method_not_allowed))
         .with_state(app)
 }
