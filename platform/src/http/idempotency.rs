@@ -96,7 +96,7 @@ async fn handle(
         .store
         .lock()
         .expect("lock")
-        .stored_response(&scope, &key)?;
+        .stored_response(&scope, key)?;
     if let Some(stored) = stored {
         return replay(&app, stored, &request_hash, &aad);
     }
@@ -130,7 +130,7 @@ async fn handle(
     let (body_nonce, body_sealed) = app.sealing_key.seal(&body, aad.as_bytes());
     app.store.lock().expect("lock").store_response(
         &scope,
-        &key,
+        key,
         &StoredResponse {
             request_hash,
             status: parts.status.as_u16(),
