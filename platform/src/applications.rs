@@ -15,11 +15,11 @@ use mynapoint_contract::{
 use crate::auth::certificate::{CertificateRefusal, PresentedCertificate};
 use crate::auth::{decode_base64, Auth};
 use crate::catalogue::{check_payment_id, check_security_codes, Service};
+use crate::clock::unix;
 use crate::crypto;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::extract::JsonBody;
 use crate::http::AppState;
-use crate::my_key_id::unix;
 use crate::store::{ApplicationRecord, ChildApplication, InsertOutcome};
 
 /// The checked fields of an application: the contract's content, the

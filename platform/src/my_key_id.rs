@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::auth::sessions::Session;
 use crate::auth::Auth;
+use crate::clock::unix;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::extract::JsonBody;
 use crate::http::AppState;
@@ -118,11 +119,6 @@ pub fn record_answer(r: &MyKeyIdRecord) -> mynapoint_contract::MyKeyIdRecord {
         },
         changed_at: r.changed_at.map(unix),
     }
-}
-
-/// Unix seconds as the contract writes them (never negative).
-pub fn unix(secs: i64) -> u64 {
-    u64::try_from(secs).unwrap_or(0)
 }
 
 fn not_issued() -> ApiError {

@@ -30,7 +30,7 @@ pub async fn challenge(State(app): State<AppState>) -> (StatusCode, Json<Challen
         Json(Challenge {
             challenge_id: id.to_string(),
             challenge: bytes.to_vec(),
-            expires_at: crate::my_key_id::unix(expires_at),
+            expires_at: crate::clock::unix(expires_at),
         }),
     )
 }
@@ -115,7 +115,7 @@ pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Jso
     tracing::info!(serial = %cert.serial_hex, card_reissued, "card login");
     Ok(Json(LoginResponse {
         session_token: SessionToken::new(token),
-        expires_at: crate::my_key_id::unix(now + idle),
+        expires_at: crate::clock::unix(now + idle),
         certificate_serial: cert.serial_hex.clone(),
         my_key_id,
         card_reissued,
