@@ -467,3 +467,92 @@ fn a_type_and_a_schema_that_disagree_are_reported() {
     check(&doc, "Health", &Missing {}, &Missing {}, &mut problems);
     assert_eq!(problems.len(), 2, "{problems:?}");
 }
+
+/// The schema's pattern of a property (`$ref`s followed).
+fn pattern(doc: &Yaml, schema: &str, property: Option<&str>) -> regex::Regex {
+    let mut node = resolve(doc, &doc["components"]["schemas"][schema]);
+    if let Some(p) = property {
+        node = resolve(doc, &node["properties"][p]);
+    }
+    regex::Regex::new(node["pattern"].as_str().expect("a pattern")).unwrap()
+}
+
+/// The patterns of `openapi.yaml` state the contract's rules as far as a
+/// pattern can: whatever a rule accepts the pattern accepts, and what the
+/// pattern refuses the rule refuses too. (Check digits, real dates and ages
+/// are left to the rule.)
+#[test]
+fn schema_patterns_agree_with_the_contract_rules() {
+    let doc = doc();
+    let agree = |re: &regex::Regex, text: &str, ok: bool| {
+        assert_eq!(re.is_match(text), ok, "{} on {text:?}", re.as_str());
+    };
+    let id = pattern(&doc, "MyKeyIdValue", None);
+    for text in [
+        "AB12CD34",
+        "ab12cd34",
+        "AB12CD3",
+        "AB12CD345",
+        "ＡB12CD34",
+        "AB12-D34",
+        "",
+    ] {
+        agree(&id, text, check_my_key_id(text).is_ok());
+    }
+    let password = pattern(&doc, "IssueMyKeyIdRequest", Some("password"));
+    for text in [
+        "abc123",
+        "A1b2C3d4E5f6G7h8",
+        "abc12",
+        "A1b2C3d4E5f6G7h8X",
+        "abc 123",
+        "abc12!",
+    ] {
+        agree(&password, text, check_password(text).is_ok());
+    }
+    let email = pattern(&doc, "IssueMyKeyIdRequest", Some("email"));
+    for text in [
+        "taro@example.jp",
+        "a.b+c@x.co.jp",
+        "taro",
+        "taro@",
+        "@example.jp",
+        "taro@example",
+        "ta ro@example.jp",
+        "a@b@c.jp",
+        "taro@.example.jp",
+        "taro@example..jp",
+        "taro@example.jp.",
+        "tarö@example.jp",
+    ] {
+        agree(&email, text, check_email(text).is_ok());
+    }
+    // Every 6-digit code: a valid one matches; one that does not match is invalid.
+    let municipality = pattern(&doc, "MunicipalityCode", None);
+    for n in 0..1_000_000u32 {
+        let code = format!("{n:06}");
+        let matches = municipality.is_match(&code);
+        let valid = check_municipality(&code).is_ok();
+        assert!(
+            matches || !valid,
+            "{code}: valid, but the pattern refuses it"
+        );
+        if !matches {
+            assert!(!valid, "{code}");
+        }
+    }
+    let phone = pattern(&doc, "ApplicationContent", Some("phone_last4"));
+    for text in ["0123", "012", "01234", "０１２３", "12a4"] {
+        agree(&phone, text, check_phone_last4(text).is_ok());
+    }
+    // Birth dates: every real date from 1900 to 2099 matches.
+    let birth = pattern(&doc, "ForChild", Some("birth_date"));
+    let mut day = date::CivilDate::new(1900, 1, 1).unwrap();
+    while day.year < 2100 {
+        assert!(birth.is_match(&day.to_yyyymmdd()), "{day:?}");
+        day = date::CivilDate::from_days_since_epoch(day.days_since_epoch() + 1);
+    }
+    for text in ["18991231", "20151301", "20150132", "2015011", "20150100"] {
+        assert!(!birth.is_match(text), "{text}");
+    }
+}
