@@ -2,9 +2,10 @@
 //! with a stable [`ErrorCode`] and its HTTP status.
 //!
 //! The code is what clients match on; the message is an English sentence for
-//! logs. A shell's own failure vocabulary (retry hints, messages in Japanese
-//! and English) maps [`ErrorCode::ALL`] once, so a code added here shows up
-//! as an unmapped entry in that table's test.
+//! logs. [`ErrorCode::class`] says what kind of refusal a code is; a
+//! shell's failure vocabulary (retry hints, messages in Japanese and
+//! English) maps [`ErrorCode::ALL`] once, and the exhaustive matches here
+//! make a new code a compile error until it is classified.
 
 use std::fmt;
 
@@ -115,6 +116,66 @@ error_codes! {
     Internal = ("internal", 500),
 }
 
+/// What kind of refusal a code is, for a client deciding what to do next (a
+/// shell's retry hint and message build on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    /// The request itself is malformed (a client bug, not the person's).
+    Request,
+    /// A value the person typed or chose is refused (the `field` of the
+    /// error body says which; for `terms_version_mismatch`, the terms to
+    /// read and accept again): enter or choose it again.
+    Field,
+    /// The platform session (or the login challenge) is gone or its
+    /// choices are used up: log in with the card again (own-choice checks
+    /// used up: auto-generation is still open in this session).
+    Session,
+    /// The card's certificate or signature is refused.
+    Card,
+    /// The person's records forbid it (already issued, revoked, applied, …).
+    State,
+    /// Nothing was done; the same request may succeed later.
+    Retry,
+    /// A code this build does not know.
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The kind of refusal.
+    pub fn class(&self) -> ErrorClass {
+        use ErrorCode::*;
+        match self {
+            InvalidJson | FieldMissing | FieldType | ModeFormat | MyKeyIdNotOffered
+            | MyKeyIdNotChecked | IdempotencyKeyFormat | IdempotencyKeyReused | NotFound
+            | MethodNotAllowed | NotImplemented | CertificateFormat | SignatureFormat => {
+                ErrorClass::Request
+            }
+            MyKeyIdFormat | PasswordFormat | EmailFormat | MunicipalityCode | MyKeyIdTaken
+            | MyKeyIdUnchanged | ServiceUnknown | PaymentIdFormat | SecurityCodeFormat
+            | PhoneLast4Format | ChildBirthDateFormat | ChildNotUnder15 | PaymentAccountInUse
+            | TermsVersionMismatch => ErrorClass::Field,
+            Unauthenticated | SessionExpired | ChallengeUnknown | ChallengeExpired
+            | ChallengeUsed | FreshLoginRequired | NoMoreCandidates | OwnChoiceExhausted => {
+                ErrorClass::Session
+            }
+            SignatureInvalid
+            | CertificateUntrusted
+            | CertificateExpired
+            | CertificateNotYetValid
+            | CertificateRevoked
+            | RepresentativeCertificateUntrusted
+            | RepresentativeCertificateExpired
+            | RepresentativeCertificateRevoked
+            | RepresentativeIsApplicant
+            | RepresentativeSignatureInvalid => ErrorClass::Card,
+            MyKeyIdNotIssued | MyKeyIdAlreadyIssued | MyKeyIdRevoked | AlreadyApplied
+            | MyKeyIdRequired | NotApplied => ErrorClass::State,
+            IdempotencyInProgress | Internal => ErrorClass::Retry,
+            Other(_) => ErrorClass::Unknown,
+        }
+    }
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -169,6 +230,23 @@ mod tests {
         assert_eq!(ErrorCode::Other("x".into()).as_str(), "x");
         assert_eq!(ErrorCode::IdempotencyKeyReused.http_status(), 422);
         assert_eq!(ErrorCode::MyKeyIdRequired.http_status(), 403);
+    }
+
+    #[test]
+    fn codes_are_classified() {
+        assert_eq!(ErrorCode::PaymentIdFormat.class(), ErrorClass::Field);
+        assert_eq!(ErrorCode::SessionExpired.class(), ErrorClass::Session);
+        assert_eq!(ErrorCode::Internal.class(), ErrorClass::Retry);
+        assert_eq!(ErrorCode::AlreadyApplied.class(), ErrorClass::State);
+        assert_eq!(ErrorCode::SignatureInvalid.class(), ErrorClass::Card);
+        assert_eq!(ErrorCode::FieldMissing.class(), ErrorClass::Request);
+        assert_eq!(ErrorCode::Other("x".into()).class(), ErrorClass::Unknown);
+        // Every refusal of a typed value is a 400 or a 409 (taken, in use).
+        for code in ErrorCode::ALL {
+            if code.class() == ErrorClass::Field {
+                assert!(matches!(code.http_status(), 400 | 404 | 409), "{code}");
+            }
+        }
     }
 
     #[test]

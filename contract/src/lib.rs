@@ -30,7 +30,7 @@ pub mod services;
 
 pub use applications::*;
 pub use auth::*;
-pub use error::{ErrorBody, ErrorCode, ErrorResponse};
+pub use error::{ErrorBody, ErrorClass, ErrorCode, ErrorResponse};
 pub use field::FieldProblem;
 pub use health::Health;
 pub use my_key_id::*;
