@@ -7,27 +7,24 @@
 //!   Le may be absent or ≥ 256 (short `00`); a smaller Le is `6700`. The
 //!   data must be 1–245 bytes (what PKCS#1 v1.5 padding leaves room for).
 //! - VERIFY with data and an Le: `6700`, no try spent. VERIFY on anything that
-//!   is not a PIN file of the current application: `6A88`.
+//!   is not a key reference of the current application: `6A88`.
+//! - A VERIFY value of the wrong length counts as a wrong try (so 14 digits
+//!   sent to 照合番号A at `0014` spend one of its tries, as they would on a
+//!   real card).
 //! - READ BINARY without Le, or with data: `6700`.
 //! - SELECT by AID with no data: `6700`; by file id with other than 2 bytes: `6700`.
 //! - A failed SELECT keeps the current selection.
 
 use std::collections::BTreeSet;
 
-use mynapoint_core::card::apdu::{ins, Command};
-use mynapoint_core::card::StatusWord;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 
+use crate::command_apdu::{ins, is_extended, CommandApdu};
 use crate::layout::{self, EfKind};
 use crate::pins::{App, PinId};
 use crate::state::CardState;
+use crate::status::Sw;
 
-/// `6A88`: referenced data (the PIN) not found.
-pub const REF_DATA_NOT_FOUND: StatusWord = StatusWord(0x6A88);
-/// `6986`: command not allowed, no current EF.
-pub const NO_CURRENT_EF: StatusWord = StatusWord(0x6986);
-/// `6F00`: no precise diagnosis (an internal failure).
-pub const NO_DIAGNOSIS: StatusWord = StatusWord(0x6F00);
 /// The largest DigestInfo an RSA-2048 PKCS#1 v1.5 signature can wrap.
 pub const MAX_SIGN_INPUT: usize = 256 - 11;
 
@@ -38,6 +35,14 @@ pub struct PowerSession {
     pub app: Option<App>,
     pub ef: Option<u16>,
     pub verified: BTreeSet<PinId>,
+}
+
+/// What a VERIFY reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyRef {
+    Secret(PinId),
+    /// Card-info AP `0012`.
+    Blocked,
 }
 
 /// The card's private keys, parsed.
@@ -55,15 +60,18 @@ pub struct Engine<'a> {
     /// Set when the persistent state changed and must be saved before the
     /// response leaves the card.
     pub state_changed: bool,
+    /// The key reference (application, EF id) a VERIFY carrying a value
+    /// reached, whatever the card answered; `None` for every other command.
+    pub verify_reached: Option<(App, u16)>,
 }
 
 struct Reply {
     data: Vec<u8>,
-    sw: StatusWord,
+    sw: Sw,
 }
 
-impl From<StatusWord> for Reply {
-    fn from(sw: StatusWord) -> Self {
+impl From<Sw> for Reply {
+    fn from(sw: Sw) -> Self {
         Reply {
             data: Vec::new(),
             sw,
@@ -73,18 +81,8 @@ impl From<StatusWord> for Reply {
 
 impl Reply {
     fn ok(data: Vec<u8>) -> Self {
-        Reply {
-            data,
-            sw: StatusWord::OK,
-        }
+        Reply { data, sw: Sw::OK }
     }
-}
-
-/// Whether the bytes use extended length fields (`00 HH LL` after the header).
-/// Short APDUs never have a zero Lc, so a body starting with `00` and at least
-/// three bytes long is extended.
-pub fn is_extended(apdu: &[u8]) -> bool {
-    apdu.len() >= 7 && apdu[4] == 0x00
 }
 
 impl Engine<'_> {
@@ -98,35 +96,35 @@ impl Engine<'_> {
 
     fn dispatch(&mut self, apdu: &[u8]) -> Reply {
         if apdu.len() < 4 || (is_extended(apdu) && !self.extended_length) {
-            return StatusWord::WRONG_LENGTH.into();
+            return Sw::WRONG_LENGTH.into();
         }
-        let Ok(cmd) = Command::parse(apdu) else {
-            return StatusWord::WRONG_LENGTH.into();
+        let Ok(cmd) = CommandApdu::parse(apdu) else {
+            return Sw::WRONG_LENGTH.into();
         };
         match (cmd.cla, cmd.ins) {
             (0x00, ins::SELECT) => self.select(&cmd),
             (0x00, ins::READ_BINARY) => self.read_binary(&cmd),
             (0x00, ins::VERIFY) => self.verify(&cmd),
             (0x80, ins::COMPUTE_DIGITAL_SIGNATURE) => self.sign(&cmd),
-            (0x00 | 0x80, _) => StatusWord::INS_NOT_SUPPORTED.into(),
-            _ => StatusWord::CLA_NOT_SUPPORTED.into(),
+            (0x00 | 0x80, _) => Sw::INS_NOT_SUPPORTED.into(),
+            _ => Sw::CLA_NOT_SUPPORTED.into(),
         }
     }
 
-    fn select(&mut self, cmd: &Command) -> Reply {
+    fn select(&mut self, cmd: &CommandApdu) -> Reply {
         if !matches!(cmd.p2, 0x0C | 0x00 | 0x04) {
-            return StatusWord::WRONG_P1P2.into();
+            return Sw::WRONG_P1P2.into();
         }
-        match (cmd.p1, cmd.data.as_slice()) {
-            (0x04, []) => StatusWord::WRONG_LENGTH.into(),
+        match (cmd.p1, cmd.data) {
+            (0x04, []) => Sw::WRONG_LENGTH.into(),
             (0x04, aid) => match App::from_aid(aid) {
                 Some(app) => self.enter(Some(app)),
-                None => StatusWord::NOT_FOUND.into(),
+                None => Sw::NOT_FOUND.into(),
             },
             (0x00, [] | [0x3F, 0x00]) => self.enter(None),
             (0x00 | 0x02, [hi, lo]) => self.select_ef(u16::from_be_bytes([*hi, *lo])),
-            (0x00 | 0x02, _) => StatusWord::WRONG_LENGTH.into(),
-            _ => StatusWord::WRONG_P1P2.into(),
+            (0x00 | 0x02, _) => Sw::WRONG_LENGTH.into(),
+            _ => Sw::WRONG_P1P2.into(),
         }
     }
 
@@ -136,7 +134,7 @@ impl Engine<'_> {
             app,
             ..PowerSession::default()
         };
-        StatusWord::OK.into()
+        Sw::OK.into()
     }
 
     fn select_ef(&mut self, ef: u16) -> Reply {
@@ -145,10 +143,10 @@ impl Engine<'_> {
             .app
             .is_some_and(|app| layout::ef_kind(app, ef).is_some());
         if !found {
-            return StatusWord::NOT_FOUND.into();
+            return Sw::NOT_FOUND.into();
         }
         self.session.ef = Some(ef);
-        StatusWord::OK.into()
+        Sw::OK.into()
     }
 
     fn current(&self) -> Option<(App, u16, EfKind)> {
@@ -156,108 +154,123 @@ impl Engine<'_> {
         Some((app, ef, layout::ef_kind(app, ef)?))
     }
 
-    fn read_binary(&mut self, cmd: &Command) -> Reply {
+    fn read_binary(&mut self, cmd: &CommandApdu) -> Reply {
         if cmd.p1 & 0x80 != 0 {
-            return StatusWord::WRONG_P1P2.into(); // SFI form: not modelled
+            return Sw::WRONG_P1P2.into(); // SFI form: not modelled
         }
         let Some(le) = cmd.le.filter(|_| cmd.data.is_empty()) else {
-            return StatusWord::WRONG_LENGTH.into();
+            return Sw::WRONG_LENGTH.into();
         };
         let Some((app, ef, kind)) = self.current() else {
-            return NO_CURRENT_EF.into();
+            return Sw::NO_CURRENT_EF.into();
         };
         let EfKind::Data(access) = kind else {
-            return StatusWord::SECURITY_NOT_SATISFIED.into();
+            return Sw::SECURITY_NOT_SATISFIED.into();
         };
         if !access.allows(|pin| self.session.verified.contains(&pin)) {
-            return StatusWord::SECURITY_NOT_SATISFIED.into();
+            return Sw::SECURITY_NOT_SATISFIED.into();
         }
         let content = layout::contents(self.state, app, ef);
         let offset = usize::from(u16::from_be_bytes([cmd.p1, cmd.p2]));
         if offset >= content.len() {
-            return StatusWord::OFFSET_BEYOND_END.into();
+            return Sw::OFFSET_BEYOND_END.into();
         }
         let end = content.len().min(offset + le);
         Reply::ok(content[offset..end].to_vec())
     }
 
-    /// The PIN a VERIFY addresses: P2 `80` = the current EF, `80|SFI` = EF
-    /// `00 SFI` of the current application.
-    fn verify_target(&self, p2: u8) -> Result<PinId, StatusWord> {
+    /// The key reference a VERIFY addresses: P2 `80` = the current EF,
+    /// `80|SFI` = EF `00 SFI` of the current application (soltia48/myna-card:
+    /// src/card.rs, JICSAP 4.2 (2)). `6A88` when there is none there.
+    fn verify_target(&self, p2: u8) -> Result<(App, u16, KeyRef), Sw> {
         let ef = match p2 {
             0x80 => self.session.ef,
             0x81..=0x9E => Some(u16::from(p2 & 0x1F)),
-            _ => return Err(StatusWord::WRONG_P1P2),
+            _ => return Err(Sw::WRONG_P1P2),
         };
-        match (self.session.app, ef) {
-            (Some(app), Some(ef)) => PinId::from_ef(app, ef).ok_or(REF_DATA_NOT_FOUND),
-            _ => Err(REF_DATA_NOT_FOUND),
+        let (Some(app), Some(ef)) = (self.session.app, ef) else {
+            return Err(Sw::REF_DATA_NOT_FOUND);
+        };
+        match layout::ef_kind(app, ef) {
+            Some(EfKind::Pin(pin)) => Ok((app, ef, KeyRef::Secret(pin))),
+            Some(EfKind::BlockedKey) => Ok((app, ef, KeyRef::Blocked)),
+            _ => Err(Sw::REF_DATA_NOT_FOUND),
         }
     }
 
-    fn verify(&mut self, cmd: &Command) -> Reply {
+    fn verify(&mut self, cmd: &CommandApdu) -> Reply {
         if cmd.p1 != 0x00 {
-            return StatusWord::WRONG_P1P2.into();
+            return Sw::WRONG_P1P2.into();
         }
-        let pin = match self.verify_target(cmd.p2) {
-            Ok(pin) => pin,
+        let (app, ef, key) = match self.verify_target(cmd.p2) {
+            Ok(target) => target,
             Err(sw) => return sw.into(),
         };
         if cmd.le.is_some() {
             // `00 20 00 80 00` (the 5-byte query) and VERIFY with an Le.
-            return StatusWord::WRONG_LENGTH.into();
+            return Sw::WRONG_LENGTH.into();
         }
+        if !cmd.data.is_empty() {
+            self.verify_reached = Some((app, ef));
+        }
+        let pin = match key {
+            // soltia48/myna-card:src/ap/text.rs `BLOCKED_0012`: the query
+            // answers 63C0 and a VERIFY 6984; no counter moves.
+            KeyRef::Blocked if cmd.data.is_empty() => return Sw::tries_left(0).into(),
+            KeyRef::Blocked => return Sw::REF_DATA_BLOCKED.into(),
+            KeyRef::Secret(pin) => pin,
+        };
         let slot = self.state.pins.get_mut(pin);
         if cmd.data.is_empty() {
             // Retry-counter query: never spends a try.
             return if self.session.verified.contains(&pin) {
-                StatusWord::OK.into()
+                Sw::OK.into()
             } else {
-                StatusWord::tries_left(slot.tries_left).into()
+                Sw::tries_left(slot.tries_left).into()
             };
         }
         if slot.is_locked() {
-            return StatusWord::REF_DATA_BLOCKED.into();
+            return Sw::REF_DATA_BLOCKED.into();
         }
-        if constant_time_eq(&cmd.data, slot.value.as_bytes()) {
+        if constant_time_eq(cmd.data, slot.value.as_bytes()) {
             if slot.tries_left != pin.max_tries() {
                 slot.tries_left = pin.max_tries();
                 self.state_changed = true;
             }
             self.session.verified.insert(pin);
-            StatusWord::OK.into()
+            Sw::OK.into()
         } else {
-            // A wrong-length PIN counts as a wrong try.
+            // A wrong-length value counts as a wrong try.
             slot.tries_left -= 1;
             self.state_changed = true;
             self.session.verified.remove(&pin);
-            StatusWord::tries_left(slot.tries_left).into()
+            Sw::tries_left(slot.tries_left).into()
         }
     }
 
-    fn sign(&mut self, cmd: &Command) -> Reply {
+    fn sign(&mut self, cmd: &CommandApdu) -> Reply {
         if (cmd.p1, cmd.p2) != (0x00, 0x80) {
-            return StatusWord::WRONG_P1P2.into();
+            return Sw::WRONG_P1P2.into();
         }
         let Some((_, _, EfKind::Key(pin))) = self.current() else {
-            return StatusWord::CONDITIONS_NOT_SATISFIED.into();
+            return Sw::CONDITIONS_NOT_SATISFIED.into();
         };
         if !self.session.verified.contains(&pin) {
-            return StatusWord::SECURITY_NOT_SATISFIED.into();
+            return Sw::SECURITY_NOT_SATISFIED.into();
         }
         if cmd.data.is_empty()
             || cmd.data.len() > MAX_SIGN_INPUT
             || cmd.le.is_some_and(|le| le < 256)
         {
-            return StatusWord::WRONG_LENGTH.into();
+            return Sw::WRONG_LENGTH.into();
         }
         let key = match pin {
             PinId::Sign => &self.keys.sign,
             _ => &self.keys.auth,
         };
-        match key.sign(Pkcs1v15Sign::new_unprefixed(), &cmd.data) {
+        match key.sign(Pkcs1v15Sign::new_unprefixed(), cmd.data) {
             Ok(signature) => Reply::ok(signature),
-            Err(_) => NO_DIAGNOSIS.into(),
+            Err(_) => Sw::NO_DIAGNOSIS.into(),
         }
     }
 }
@@ -272,14 +285,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn extended_detection() {
-        assert!(!is_extended(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
-        assert!(is_extended(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x10, 0x00]));
-        assert!(!is_extended(&[0x00, 0x20, 0x00, 0x80, 0x04, 1, 2, 3, 4]));
-        assert!(!is_extended(&[0x00, 0x20, 0x00, 0x80]));
-    }
 
     #[test]
     fn constant_time_compare() {

@@ -5,21 +5,22 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use mynapoint_core::card::StatusWord;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::RsaPrivateKey;
 
 use crate::apdu_engine::{Engine, Keys, PowerSession};
 use crate::error::SimError;
-use crate::pins::PinId;
+use crate::pins::{App, PinId};
 use crate::spec::CardSpec;
 use crate::state::CardState;
+use crate::status::Sw;
 
-/// The ATR OpenSC's JPKI driver lists: makes OpenSC pick its jpki driver.
+/// The ATR OpenSC's JPKI driver lists (OpenSC/OpenSC:src/libopensc/card-jpki.c
+/// `jpki_atrs`): makes OpenSC pick its jpki driver.
 pub const ATR: [u8; 9] = [0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14];
 
 /// `6581`: memory failure — answered when a state change could not be saved.
-pub const MEMORY_FAILURE: StatusWord = StatusWord(0x6581);
+pub const MEMORY_FAILURE: Sw = Sw::MEMORY_FAILURE;
 
 /// A card shared between transports (taps) and the test that owns it.
 pub type SharedCard = Arc<Mutex<SimCard>>;
@@ -123,22 +124,30 @@ impl SimCard {
     /// A change to retry counters is saved before this returns; if the save
     /// fails the answer is `6581` (the change stays in memory: a try counts).
     pub fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
+        self.process_traced(apdu).0
+    }
+
+    /// [`SimCard::process`], and the key reference (application, EF id) a
+    /// VERIFY carrying a value reached, if the command was one.
+    pub fn process_traced(&mut self, apdu: &[u8]) -> (Vec<u8>, Option<(App, u16)>) {
         let mut engine = Engine {
             state: &mut self.state,
             keys: &self.keys,
             session: &mut self.session,
             extended_length: self.extended_length,
             state_changed: false,
+            verify_reached: None,
         };
         let response = engine.process(apdu);
+        let reached = engine.verify_reached;
         if engine.state_changed {
             if let Some(path) = &self.path {
                 if self.state.save(path).is_err() {
-                    return MEMORY_FAILURE.to_bytes().to_vec();
+                    return (MEMORY_FAILURE.to_bytes().to_vec(), reached);
                 }
             }
         }
-        response
+        (response, reached)
     }
 
     /// Power off, power on or reset: the selection and every verified
@@ -160,11 +169,29 @@ impl SimCard {
     }
 
     /// Municipal-counter reset: a new secret and a full retry counter.
+    /// 照合番号A cannot be set (it is the My Number): use
+    /// [`SimCard::reset_counter`]. Bad input changes nothing.
     pub fn reset_pin(&mut self, pin: PinId, new_pin: &str) -> Result<(), SimError> {
+        if !pin.can_be_set() {
+            return Err(SimError::Spec(format!(
+                "the {pin} is the card's My Number and cannot be set; reset its counter only"
+            )));
+        }
         pin.check_format(new_pin).map_err(SimError::Spec)?;
+        self.replace_slot(pin, Some(new_pin))
+    }
+
+    /// Municipal-counter reset of the retry counter only: the secret stays.
+    pub fn reset_counter(&mut self, pin: PinId) -> Result<(), SimError> {
+        self.replace_slot(pin, None)
+    }
+
+    fn replace_slot(&mut self, pin: PinId, new_value: Option<&str>) -> Result<(), SimError> {
         let mut next = self.state.clone();
         let slot = next.pins.get_mut(pin);
-        slot.value = new_pin.to_owned();
+        if let Some(value) = new_value {
+            slot.value = value.to_owned();
+        }
         slot.tries_left = pin.max_tries();
         if let Some(path) = &self.path {
             next.save(path)?;

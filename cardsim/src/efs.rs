@@ -21,6 +21,9 @@ pub fn my_number_file(number: &str) -> Vec<u8> {
 /// EF 0002 of the card-info application: `FF 20 <len>` { DF21 offsets,
 /// DF22 name, DF23 address, DF24 birth date, DF25 sex }, then `FF` filler up
 /// to a multiple of 32 bytes (a real file is longer than its record).
+/// DF21 holds the offset of each of the four items' TLV from the start of
+/// the file, 2 bytes each (soltia48/myna-card:src/ap/text.rs `Attributes`:
+/// `FF 20 65 / DF 21 08 000E …`, the first item at byte 14).
 pub fn basic_four_file(personal: &Personal) -> Vec<u8> {
     let items: [(u16, &[u8]); 4] = [
         (0xDF22, personal.name.as_bytes()),
@@ -28,20 +31,27 @@ pub fn basic_four_file(personal: &Personal) -> Vec<u8> {
         (0xDF24, personal.birth_date.as_bytes()),
         (0xDF25, &[personal.sex as u8]),
     ];
-    // DF21: the offset of each item inside the record body, 2 bytes each.
     const OFFSETS_TLV_LEN: usize = 3 + 8;
-    let mut offsets = Vec::with_capacity(8);
     let mut body = Vec::new();
+    let mut starts = Vec::with_capacity(4);
     for (tag, value) in items {
-        offsets.extend_from_slice(&((OFFSETS_TLV_LEN + body.len()) as u16).to_be_bytes());
+        starts.push(body.len());
         push_tlv(&mut body, tag, value);
     }
-    let mut record = Vec::with_capacity(OFFSETS_TLV_LEN + body.len());
-    push_tlv(&mut record, 0xDF21, &offsets);
-    record.extend(body);
+    let record_len = OFFSETS_TLV_LEN + body.len();
+    let mut outer_header = Vec::with_capacity(5);
+    outer_header.extend_from_slice(&0xFF20u16.to_be_bytes());
+    push_ber_len(&mut outer_header, record_len);
+    let first_item = outer_header.len() + OFFSETS_TLV_LEN;
+    let offsets: Vec<u8> = starts
+        .iter()
+        .flat_map(|start| ((first_item + start) as u16).to_be_bytes())
+        .collect();
 
-    let mut file = Vec::with_capacity(record.len() + 40);
-    push_tlv(&mut file, 0xFF20, &record);
+    let mut file = outer_header;
+    file.reserve(record_len + 32);
+    push_tlv(&mut file, 0xDF21, &offsets);
+    file.extend(body);
     let padded = file.len().div_ceil(32) * 32;
     file.resize(padded, 0xFF);
     file
@@ -69,7 +79,6 @@ pub fn push_ber_len(out: &mut Vec<u8>, len: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mynapoint_core::card::{BasicFour, Sex};
 
     fn person(name: &str, address: &str) -> Personal {
         Personal {
@@ -81,22 +90,66 @@ mod tests {
         }
     }
 
+    /// A BER TLV with a two-byte tag at `at`: (tag, value, end).
+    fn tlv_at(file: &[u8], at: usize) -> (u16, &[u8], usize) {
+        let tag = u16::from_be_bytes([file[at], file[at + 1]]);
+        let (len, header) = match file[at + 2] {
+            0x81 => (usize::from(file[at + 3]), 4),
+            0x82 => (
+                usize::from(u16::from_be_bytes([file[at + 3], file[at + 4]])),
+                5,
+            ),
+            n => (usize::from(n), 3),
+        };
+        let start = at + header;
+        (tag, &file[start..start + len], start + len)
+    }
+
     #[test]
-    fn basic_four_parses_with_the_core_parser() {
+    fn basic_four_layout_and_offset_table() {
         for (name, address) in [
-            ("番号 花子", "東京都千代田区永田町1-1"),
+            ("番号\u{3000}花子", "東京都千代田区永田町１－１"),
             ("A", "B"),
             ("名".repeat(30).as_str(), "住所".repeat(40).as_str()),
         ] {
             let file = basic_four_file(&person(name, address));
-            assert_eq!(&file[..2], &[0xFF, 0x20]);
             assert_eq!(file.len() % 32, 0);
-            let four = BasicFour::parse(&file).unwrap();
-            assert_eq!(four.name, name);
-            assert_eq!(four.address, address);
-            assert_eq!(four.birth_date, "19900401");
-            assert_eq!(four.sex, Sex::Female);
+            let (tag, record, end) = tlv_at(&file, 0);
+            assert_eq!(tag, 0xFF20);
+            assert!(
+                file[end..].iter().all(|b| *b == 0xFF),
+                "filler after the record"
+            );
+            let header = end - record.len();
+            let (tag, offsets, mut at) = tlv_at(&file, header);
+            assert_eq!((tag, offsets.len()), (0xDF21, 8));
+            let mut items = Vec::new();
+            for (i, want) in [0xDF22u16, 0xDF23, 0xDF24, 0xDF25].into_iter().enumerate() {
+                let offset = usize::from(u16::from_be_bytes([offsets[2 * i], offsets[2 * i + 1]]));
+                assert_eq!(
+                    offset, at,
+                    "DF21 points at item {want:04X} from the file start"
+                );
+                let (tag, value, next) = tlv_at(&file, at);
+                assert_eq!(tag, want);
+                items.push(value);
+                at = next;
+            }
+            assert_eq!(at, end);
+            assert_eq!(items[0], name.as_bytes());
+            assert_eq!(items[1], address.as_bytes());
+            assert_eq!(items[2], b"19900401");
+            assert_eq!(items[3], b"2");
         }
+    }
+
+    #[test]
+    fn the_first_item_of_a_short_record_is_at_byte_14() {
+        let file = basic_four_file(&person("A", "B"));
+        assert_eq!(&file[..3], &[0xFF, 0x20, file[2]]);
+        assert!(file[2] < 0x80);
+        assert_eq!(&file[3..7], &[0xDF, 0x21, 0x08, 0x00]);
+        assert_eq!(file[7], 0x0E);
     }
 
     #[test]

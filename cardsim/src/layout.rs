@@ -1,7 +1,7 @@
-//! Which elementary file is where, what it holds and who may read it.
+//! Which elementary file is where, what it holds and who may read it (the
+//! identifiers and their sources are in [`crate::card_ids`]).
 
-use mynapoint_core::card::files::{card_info, jpki};
-
+use crate::card_ids::{card_info, jpki};
 use crate::efs;
 use crate::pins::{App, PinId};
 use crate::state::CardState;
@@ -13,6 +13,9 @@ pub enum EfKind {
     Data(Access),
     /// A PIN file: VERIFY target, never readable.
     Pin(PinId),
+    /// A key reference that is blocked as issued (card-info AP `0012`): the
+    /// retry query answers `63C0`, a VERIFY `6984`, nothing is ever spent.
+    BlockedKey,
     /// A private key usable by COMPUTE DIGITAL SIGNATURE after VERIFY of its
     /// PIN; never readable.
     Key(PinId),
@@ -37,7 +40,7 @@ impl Access {
 
 /// The kind of `ef` in `app`, or `None` when the card has no such file.
 pub fn ef_kind(app: App, ef: u16) -> Option<EfKind> {
-    use EfKind::{Data, Key, Pin};
+    use EfKind::{BlockedKey, Data, Key, Pin};
     let kind = match (app, ef) {
         (App::Jpki, jpki::AUTH_CERT | jpki::AUTH_CA_CERT | jpki::SIGN_CA_CERT) => {
             Data(Access::Free)
@@ -46,10 +49,15 @@ pub fn ef_kind(app: App, ef: u16) -> Option<EfKind> {
         (App::Jpki, jpki::SIGN_CERT) => Data(Access::AnyOf(&[PinId::Sign])),
         (App::Jpki, jpki::AUTH_KEY) => Key(PinId::Auth),
         (App::Jpki, jpki::SIGN_KEY) => Key(PinId::Sign),
-        (App::CardInfo, card_info::MY_NUMBER) => Data(Access::AnyOf(&[PinId::CardInfo])),
+        // soltia48/myna-card:src/ap/text.rs `read_attributes`: "A opens EF
+        // 0001 and not 0002, B opens 0002 and not 0001 … only the PIN opens both".
+        (App::CardInfo, card_info::MY_NUMBER) => {
+            Data(Access::AnyOf(&[PinId::CardInfo, PinId::CodeA]))
+        }
         (App::CardInfo, card_info::BASIC_FOUR) => {
             Data(Access::AnyOf(&[PinId::CardInfo, PinId::CodeB]))
         }
+        (App::CardInfo, card_info::BLOCKED) => BlockedKey,
         (app, ef) => return PinId::from_ef(app, ef).map(Pin),
     };
     Some(kind)
@@ -82,8 +90,14 @@ mod tests {
         );
         assert_eq!(
             ef_kind(App::CardInfo, 0x0014),
+            Some(EfKind::Pin(PinId::CodeA))
+        );
+        assert_eq!(
+            ef_kind(App::CardInfo, 0x0015),
             Some(EfKind::Pin(PinId::CodeB))
         );
+        assert_eq!(ef_kind(App::CardInfo, 0x0012), Some(EfKind::BlockedKey));
+        assert_eq!(ef_kind(App::CardInfo, 0x0013), None);
         assert_eq!(ef_kind(App::Jpki, 0x0017), Some(EfKind::Key(PinId::Auth)));
         assert_eq!(ef_kind(App::Jpki, 0x001A), Some(EfKind::Key(PinId::Sign)));
         assert_eq!(ef_kind(App::CardFace, 0x0001), None);
@@ -92,16 +106,20 @@ mod tests {
     }
 
     #[test]
-    fn code_b_opens_basic_four_only() {
-        let code_b = |p: PinId| p == PinId::CodeB;
+    fn each_card_info_key_opens_what_a_real_card_opens() {
         let Some(EfKind::Data(four)) = ef_kind(App::CardInfo, 0x0002) else {
-            panic!()
+            panic!("EF 0002 is data")
         };
         let Some(EfKind::Data(number)) = ef_kind(App::CardInfo, 0x0001) else {
-            panic!()
+            panic!("EF 0001 is data")
         };
-        assert!(four.allows(code_b));
-        assert!(!number.allows(code_b));
-        assert!(number.allows(|p| p == PinId::CardInfo));
+        let only = |pin: PinId| move |p: PinId| p == pin;
+        assert!(four.allows(only(PinId::CodeB)));
+        assert!(!number.allows(only(PinId::CodeB)));
+        assert!(number.allows(only(PinId::CodeA)));
+        assert!(!four.allows(only(PinId::CodeA)));
+        assert!(number.allows(only(PinId::CardInfo)));
+        assert!(four.allows(only(PinId::CardInfo)));
+        assert!(!four.allows(only(PinId::Auth)));
     }
 }

@@ -6,10 +6,9 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use cardsim::{vpcd, CardSpec, PinId, SimCard, TestCa};
+use cardsim::{card_ids, vpcd, App, CardSpec, PinId, Sex, SimCard, TestCa};
 use clap::{Parser, Subcommand};
 use der::Decode;
-use mynapoint_core::card::Sex;
 use x509_cert::Certificate;
 
 #[derive(Parser)]
@@ -32,15 +31,17 @@ enum Cmd {
         #[arg(long)]
         state: PathBuf,
     },
-    /// Municipal-counter reset: set a new PIN and a full retry counter.
+    /// Municipal-counter reset: a full retry counter and (except code-a) a new value.
     ResetPin {
         #[arg(long)]
         state: PathBuf,
-        /// auth, sign, card-info or code-b
+        /// auth, sign, card-info, code-a (照合番号A) or code-b (照合番号B)
         #[arg(long)]
         kind: PinId,
+        /// The new value; required except for code-a (the My Number, which
+        /// cannot be set) and optional for code-b (omitted: the value stays).
         #[arg(long)]
-        new_pin: String,
+        new_pin: Option<String>,
     },
     /// Attach the card to PC/SC through vsmartcard's vpcd (runs until vpcd closes or SIGTERM).
     Attach {
@@ -142,12 +143,7 @@ fn run(command: Cmd) -> Result<(), String> {
             state,
             kind,
             new_pin,
-        } => {
-            let mut card = SimCard::open(&state).map_err(|e| e.to_string())?;
-            card.reset_pin(kind, &new_pin).map_err(|e| e.to_string())?;
-            println!("{kind} reset: {} tries", kind.max_tries());
-            Ok(())
-        }
+        } => reset_pin(&state, kind, new_pin.as_deref()),
         Cmd::Attach {
             state,
             vpcd: addr,
@@ -212,6 +208,27 @@ fn create(a: CreateArgs) -> Result<(), String> {
     print_card(&card)
 }
 
+fn reset_pin(path: &Path, kind: PinId, new_pin: Option<&str>) -> Result<(), String> {
+    // Check the arguments before opening the card: bad input changes nothing.
+    match (kind, new_pin) {
+        (PinId::CodeA, Some(_)) => {
+            return Err(format!(
+                "the {kind} is the card's My Number and cannot be set: omit --new-pin"
+            ))
+        }
+        (PinId::CodeA | PinId::CodeB, None) | (_, Some(_)) => {}
+        (_, None) => return Err(format!("--new-pin is required to reset the {kind}")),
+    }
+    let mut card = SimCard::open(path).map_err(|e| e.to_string())?;
+    match new_pin {
+        Some(value) => card.reset_pin(kind, value),
+        None => card.reset_counter(kind),
+    }
+    .map_err(|e| e.to_string())?;
+    println!("{kind} reset: {} tries", kind.max_tries());
+    Ok(())
+}
+
 fn show(path: &Path) -> Result<(), String> {
     let card = SimCard::open(path).map_err(|e| e.to_string())?;
     print_card(&card)
@@ -254,12 +271,20 @@ fn print_card(card: &SimCard) -> Result<(), String> {
         "extended length: {}",
         if state.extended_length { "on" } else { "off" }
     );
-    println!("tries left");
+    println!("tries left (key reference)");
     for pin in PinId::ALL {
         let left = card.tries_left(pin);
         let lock = if left == 0 { " (LOCKED)" } else { "" };
-        println!("  {:<10} {left}/{}{lock}", pin.as_str(), pin.max_tries());
+        let tries = format!("{left}/{}{lock}", pin.max_tries());
+        let key = format!("{} {:04X}", pin.app().as_str(), pin.ef());
+        println!("  {:<10} {tries:<14} {key}", pin.as_str());
     }
+    let blocked = format!(
+        "{} {:04X}",
+        App::CardInfo.as_str(),
+        card_ids::card_info::BLOCKED
+    );
+    println!("  {:<10} {:<14} {blocked}", "blocked", "0 (as issued)");
     Ok(())
 }
 
@@ -314,7 +339,12 @@ fn generate_test_ca(dir: &Path, force: bool) -> Result<(), String> {
 }
 
 fn parse_sex(s: &str) -> Result<Sex, String> {
-    Sex::from_code(s.as_bytes()).ok_or_else(|| "use 1 (male), 2 (female) or 9 (n/a)".into())
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Sex::from_code(c),
+        _ => None,
+    }
+    .ok_or_else(|| "use 1 (male), 2 (female) or 9 (n/a)".into())
 }
 
 /// `YYYY-MM-DD`, `YYYYMMDD` (midnight UTC) or `+Nd` / `-Nd` days from now.

@@ -4,10 +4,40 @@
 
 use std::fmt;
 
-use mynapoint_core::card::Sex;
 use serde::{Deserialize, Serialize};
 
 use crate::pins::is_digits;
+
+/// The holder's sex as the basic four items code it in `DF25`: `1` male,
+/// `2` female, `9` not applicable (soltia48/myna-card:src/ap/text.rs and
+/// src/data.rs `Sex`; `shared/card-protocol.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sex {
+    Male,
+    Female,
+    NotApplicable,
+}
+
+impl Sex {
+    /// The one-character code stored on the card.
+    pub fn code(self) -> char {
+        match self {
+            Sex::Male => '1',
+            Sex::Female => '2',
+            Sex::NotApplicable => '9',
+        }
+    }
+
+    /// The sex of a code, `None` for anything but `1`, `2` or `9`.
+    pub fn from_code(code: char) -> Option<Sex> {
+        match code {
+            '1' => Some(Sex::Male),
+            '2' => Some(Sex::Female),
+            '9' => Some(Sex::NotApplicable),
+            _ => None,
+        }
+    }
+}
 
 /// Personal data the card-info application and the signature certificate hold.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +60,7 @@ impl fmt::Debug for Personal {
 
 impl Personal {
     pub fn sex(&self) -> Option<Sex> {
-        Sex::from_code(&[self.sex as u8])
+        Sex::from_code(self.sex)
     }
 
     pub fn check(&self) -> Result<(), String> {
@@ -41,7 +71,7 @@ impl Personal {
             return Err("the name and the address must be under 1000 bytes".into());
         }
         check_birth_date(&self.birth_date)?;
-        if !matches!(self.sex, '1' | '2' | '9') {
+        if Sex::from_code(self.sex).is_none() {
             return Err("the sex code must be 1, 2 or 9".into());
         }
         if !is_digits(&self.my_number, 12) {
@@ -171,6 +201,15 @@ mod tests {
         assert!(my_number_is_valid("123456789018"));
         assert!(!my_number_is_valid("123456789010"));
         assert_eq!(my_number_check_digit("1234"), None);
+    }
+
+    #[test]
+    fn sex_codes_round_trip() {
+        for sex in [Sex::Male, Sex::Female, Sex::NotApplicable] {
+            assert_eq!(Sex::from_code(sex.code()), Some(sex));
+        }
+        assert_eq!(Sex::from_code('2'), Some(Sex::Female));
+        assert_eq!(Sex::from_code('0'), None);
     }
 
     #[test]

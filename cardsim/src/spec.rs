@@ -3,7 +3,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use mynapoint_core::card::Sex;
 use rand::Rng;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use rsa::RsaPrivateKey;
@@ -11,7 +10,7 @@ use rsa::RsaPrivateKey;
 use crate::ca::TestCa;
 use crate::error::SimError;
 use crate::issue::{self, Attr, CertKind, CertRequest};
-use crate::personal::{self, Personal};
+use crate::personal::{self, Personal, Sex};
 use crate::pins::PinId;
 use crate::state::{CardState, PinSlot, Pins, STATE_FORMAT};
 
@@ -308,6 +307,7 @@ impl CardSpec {
                 auth: PinSlot::fresh(PinId::Auth, &self.auth_pin),
                 sign: PinSlot::fresh(PinId::Sign, &self.sign_pin),
                 card_info: PinSlot::fresh(PinId::CardInfo, &self.card_info_pin),
+                code_a: PinSlot::fresh(PinId::CodeA, &personal.my_number),
                 code_b: PinSlot::fresh(PinId::CodeB, &code_b),
             },
             personal,

@@ -15,8 +15,9 @@ use crate::error::SimError;
 use crate::personal::Personal;
 use crate::pins::PinId;
 
-/// The version of the state file layout.
-pub const STATE_FORMAT: u32 = 1;
+/// The version of the state file layout. 2 added 照合番号A (`pins.code_a`);
+/// a format-1 file is migrated when read (see [`CardState::from_json`]).
+pub const STATE_FORMAT: u32 = 2;
 
 /// One secret and its retry counter.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,12 +39,15 @@ impl PinSlot {
     }
 }
 
-/// The four secrets.
+/// The secrets, one slot (value and retry counter) per key reference.
+/// Card-info AP `0012` has none: it is blocked as issued.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pins {
     pub auth: PinSlot,
     pub sign: PinSlot,
     pub card_info: PinSlot,
+    /// 照合番号A: its value is always the My Number.
+    pub code_a: PinSlot,
     pub code_b: PinSlot,
 }
 
@@ -53,6 +57,7 @@ impl Pins {
             PinId::Auth => &self.auth,
             PinId::Sign => &self.sign,
             PinId::CardInfo => &self.card_info,
+            PinId::CodeA => &self.code_a,
             PinId::CodeB => &self.code_b,
         }
     }
@@ -62,6 +67,7 @@ impl Pins {
             PinId::Auth => &mut self.auth,
             PinId::Sign => &mut self.sign,
             PinId::CardInfo => &mut self.card_info,
+            PinId::CodeA => &mut self.code_a,
             PinId::CodeB => &mut self.code_b,
         }
     }
@@ -101,6 +107,7 @@ impl fmt::Debug for CardState {
             .field("auth_tries_left", &self.pins.auth.tries_left)
             .field("sign_tries_left", &self.pins.sign.tries_left)
             .field("card_info_tries_left", &self.pins.card_info.tries_left)
+            .field("code_a_tries_left", &self.pins.code_a.tries_left)
             .field("code_b_tries_left", &self.pins.code_b.tries_left)
             .field("auth_cert_len", &self.auth_cert.len())
             .field("extended_length", &self.extended_length)
@@ -129,6 +136,9 @@ impl CardState {
             }
         }
         self.personal.check()?;
+        if self.pins.code_a.value != self.personal.my_number {
+            return Err("照合番号A must be the card's My Number".into());
+        }
         for (what, der) in [
             ("user-authentication certificate", &self.auth_cert),
             ("signature certificate", &self.sign_cert),
@@ -145,8 +155,23 @@ impl CardState {
         serde_json::to_string_pretty(self).expect("card state serialises")
     }
 
+    /// Reads a state file's JSON. A format-1 file (before 照合番号A was
+    /// modelled) is migrated: its secrets and counters are kept and 照合番号A
+    /// gets the My Number with a full counter. Any other format is refused.
     pub fn from_json(json: &str) -> Result<CardState, String> {
-        let state: CardState = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let mut value: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        match value.get("format").and_then(serde_json::Value::as_u64) {
+            Some(1) => migrate_from_format_1(&mut value)?,
+            Some(n) if n == u64::from(STATE_FORMAT) => {}
+            Some(n) => {
+                return Err(format!(
+                    "state format {n}: this cardsim reads formats 1 and {STATE_FORMAT}; \
+                     create the card again with `cardsim create --force`"
+                ))
+            }
+            None => return Err("no state format number".into()),
+        }
+        let state: CardState = serde_json::from_value(value).map_err(|e| e.to_string())?;
         state.check()?;
         Ok(state)
     }
@@ -178,6 +203,27 @@ impl CardState {
         }
         Ok(())
     }
+}
+
+/// Format 1 had no 照合番号A slot (and its `code_b` was the same 14-digit
+/// secret, then wrongly modelled at `0014`): add `pins.code_a`.
+fn migrate_from_format_1(value: &mut serde_json::Value) -> Result<(), String> {
+    let my_number = value
+        .pointer("/personal/my_number")
+        .and_then(serde_json::Value::as_str)
+        .ok_or("format-1 state without personal.my_number")?
+        .to_owned();
+    let pins = value
+        .get_mut("pins")
+        .and_then(serde_json::Value::as_object_mut)
+        .ok_or("format-1 state without pins")?;
+    let slot = PinSlot::fresh(PinId::CodeA, &my_number);
+    pins.insert(
+        "code_a".into(),
+        serde_json::to_value(slot).map_err(|e| e.to_string())?,
+    );
+    value["format"] = STATE_FORMAT.into();
+    Ok(())
 }
 
 fn temp_path(path: &Path) -> PathBuf {

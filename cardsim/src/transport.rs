@@ -16,11 +16,11 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use mynapoint_core::card::apdu::{carries_secret, ins, Command};
 use mynapoint_core::card::{CardTransport, ReaderCapabilities, TransportError};
 
-use crate::apdu_engine::is_extended;
 use crate::card::SharedCard;
+use crate::command_apdu::{ins, is_extended, CommandApdu};
+use crate::pins::{App, PinId};
 
 /// A fault planned for one exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,7 @@ struct Inner {
     lost: bool,
     reached: Vec<Vec<u8>>,
     verifies: usize,
+    verifies_by_key: BTreeMap<(App, u16), usize>,
 }
 
 /// One tap on a simulated card.
@@ -131,6 +132,23 @@ impl SimTransport {
         lock(&self.inner).verifies
     }
 
+    /// How many VERIFY commands carrying a value reached key reference `ef`
+    /// of `app` (e.g. `(App::CardInfo, 0x0014)`, 照合番号A), whatever the card
+    /// answered. A VERIFY the card refused before finding a key (no key
+    /// there, wrong P1 P2, an Le) is not counted here.
+    pub fn verifies_reached_key(&self, app: App, ef: u16) -> usize {
+        lock(&self.inner)
+            .verifies_by_key
+            .get(&(app, ef))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// [`SimTransport::verifies_reached_key`] for the key reference of `pin`.
+    pub fn verifies_reached_pin(&self, pin: PinId) -> usize {
+        self.verifies_reached_key(pin.app(), pin.ef())
+    }
+
     fn lose(&self, inner: &mut Inner) {
         inner.lost = true;
         lock(&self.card).power_reset();
@@ -168,12 +186,15 @@ impl SimTransport {
             ));
         }
 
-        let response = lock(&self.card).process(command);
+        let (response, key) = lock(&self.card).process_traced(command);
         inner.reached.push(redacted(command));
         if command[..].starts_with(&[0x00, ins::VERIFY])
-            && Command::parse(command).is_ok_and(|c| !c.data.is_empty())
+            && CommandApdu::parse(command).is_ok_and(|c| !c.data.is_empty())
         {
             inner.verifies += 1;
+        }
+        if let Some(key) = key {
+            *inner.verifies_by_key.entry(key).or_default() += 1;
         }
 
         match fault {
@@ -197,7 +218,7 @@ impl SimTransport {
 
 /// The command as the log keeps it: no secret data.
 fn redacted(command: &[u8]) -> Vec<u8> {
-    if command.len() > 5 && carries_secret(command[1]) {
+    if command.len() > 5 && CommandApdu::carries_secret(command[1]) {
         let header = if is_extended(command) { 7 } else { 5 };
         command[..header].to_vec()
     } else {

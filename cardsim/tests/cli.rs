@@ -156,6 +156,18 @@ fn bad_input_fails_with_a_clear_message() {
             ],
             "unknown PIN kind",
         ),
+        (
+            vec![
+                "reset-pin",
+                "--state",
+                st,
+                "--kind",
+                "code-a",
+                "--new-pin",
+                "123456789018",
+            ],
+            "cannot be set",
+        ),
     ] {
         let out = cardsim(&args);
         assert!(!out.status.success(), "{args:?} succeeded");
@@ -264,4 +276,105 @@ fn attach_serves_vpcd_and_exits_cleanly_on_sigterm() {
         .read_to_string(&mut err)
         .unwrap();
     assert!(err.contains("attached to vpcd"), "{err}");
+}
+
+#[test]
+fn show_lists_every_key_reference_and_its_counter() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("card.json");
+    let mut c = card();
+    c.persist_to(&state).unwrap();
+    sw(&mut c, SELECT_CARD_INFO);
+    select_ef(&mut c, 0x0014);
+    verify(&mut c, CODE_B); // 14 digits at 照合番号A: one of its tries
+    drop(c);
+    let t = text(&cardsim(&["show", "--state", s(&state)]));
+    for needle in [
+        "auth       3/3",
+        "sign       5/5",
+        "card-info  3/3",
+        "code-a     9/10",
+        "code-b     10/10",
+        "JPKI 0018",
+        "JPKI 001B",
+        "card-info 0011",
+        "card-info 0014",
+        "card-info 0015",
+        "card-info 0012",
+        "blocked",
+    ] {
+        assert!(t.contains(needle), "{needle} missing in\n{t}");
+    }
+    assert!(!t.contains(MY_NUMBER), "show printed 照合番号A");
+}
+
+/// A card file whose 照合番号A (0014) is locked.
+fn card_with_code_a_locked(state: &Path) {
+    let mut c = card();
+    c.persist_to(state).unwrap();
+    sw(&mut c, SELECT_CARD_INFO);
+    select_ef(&mut c, 0x0014);
+    for _ in 0..10 {
+        verify(&mut c, "000000000000");
+    }
+    assert_eq!(c.tries_left(PinId::CodeA), 0);
+}
+
+#[test]
+fn reset_pin_of_code_a_resets_its_counter_and_never_sets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("card.json");
+    card_with_code_a_locked(&state);
+    assert!(text(&cardsim(&["show", "--state", s(&state)])).contains("0/10 (LOCKED)"));
+
+    let refused = cardsim(&[
+        "reset-pin",
+        "--state",
+        s(&state),
+        "--kind",
+        "code-a",
+        "--new-pin",
+        "111111111118",
+    ]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("My Number"), "{}", text(&refused));
+    assert_eq!(SimCard::open(&state).unwrap().tries_left(PinId::CodeA), 0);
+
+    let out = cardsim(&["reset-pin", "--state", s(&state), "--kind", "code-a"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let card = SimCard::open(&state).unwrap();
+    assert_eq!(card.tries_left(PinId::CodeA), 10);
+    assert_eq!(card.state().pins.code_a.value, MY_NUMBER);
+}
+
+#[test]
+fn reset_pin_needs_a_new_value_except_for_the_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("card.json");
+    let mut c = card();
+    c.persist_to(&state).unwrap();
+    sw(&mut c, SELECT_JPKI);
+    select_ef(&mut c, 0x0018);
+    verify(&mut c, "0000");
+    sw(&mut c, SELECT_CARD_INFO);
+    select_ef(&mut c, 0x0015);
+    verify(&mut c, "00000000000000");
+    drop(c);
+
+    let out = cardsim(&["reset-pin", "--state", s(&state), "--kind", "auth"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("--new-pin is required"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(SimCard::open(&state).unwrap().tries_left(PinId::Auth), 2);
+
+    // 照合番号B: without --new-pin the counter resets and the value stays.
+    let out = cardsim(&["reset-pin", "--state", s(&state), "--kind", "code-b"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let card = SimCard::open(&state).unwrap();
+    assert_eq!(card.tries_left(PinId::CodeB), 10);
+    assert_eq!(card.state().pins.code_b.value, CODE_B);
+    assert_eq!(card.tries_left(PinId::Auth), 2, "only the named counter");
 }

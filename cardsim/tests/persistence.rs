@@ -179,3 +179,88 @@ fn a_reset_pin_from_another_process_applies_at_the_next_power_on() {
     attached.power_reset();
     assert_eq!(attached.state().pins.auth.value, "1357");
 }
+
+#[test]
+fn code_a_counter_survives_reopening_and_resets_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("card.json");
+    let mut c = card();
+    c.persist_to(&path).unwrap();
+    sw(&mut c, SELECT_CARD_INFO);
+    select_ef(&mut c, 0x0014);
+    assert_eq!(verify(&mut c, CODE_B), 0x63C9);
+    drop(c);
+    let mut again = SimCard::open(&path).unwrap();
+    assert_eq!(again.tries_left(PinId::CodeA), 9);
+    assert!(matches!(
+        again.reset_pin(PinId::CodeA, "111111111118"),
+        Err(SimError::Spec(_))
+    ));
+    assert_eq!(SimCard::open(&path).unwrap().tries_left(PinId::CodeA), 9);
+    again.reset_counter(PinId::CodeA).unwrap();
+    let reopened = SimCard::open(&path).unwrap();
+    assert_eq!(reopened.tries_left(PinId::CodeA), 10);
+    assert_eq!(reopened.state().pins.code_a.value, MY_NUMBER);
+}
+
+/// The template as a format-1 file: no `pins.code_a`.
+fn format_1_json(state: &CardState) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(&state.to_json()).unwrap();
+    v["format"] = 1.into();
+    v["pins"].as_object_mut().unwrap().remove("code_a");
+    v
+}
+
+#[test]
+fn a_format_1_state_file_is_migrated_keeping_its_counters() {
+    let mut state = template();
+    state.pins.code_b.tries_left = 7;
+    state.pins.auth.tries_left = 1;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.json");
+    std::fs::write(&path, format_1_json(&state).to_string()).unwrap();
+
+    let mut c = SimCard::open(&path).unwrap();
+    assert_eq!(c.state().format, cardsim::STATE_FORMAT);
+    assert_eq!(
+        c.tries_left(PinId::CodeB),
+        7,
+        "the 照合番号B counter is kept"
+    );
+    assert_eq!(c.tries_left(PinId::Auth), 1);
+    assert_eq!(c.tries_left(PinId::CodeA), 10);
+    assert_eq!(c.state().pins.code_a.value, MY_NUMBER);
+    // The first change writes the new format.
+    sw(&mut c, SELECT_CARD_INFO);
+    select_ef(&mut c, 0x0015);
+    assert_eq!(verify(&mut c, CODE_B), 0x9000);
+    let on_disk: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(on_disk["format"], cardsim::STATE_FORMAT);
+    assert_eq!(on_disk["pins"]["code_b"]["tries_left"], 10);
+}
+
+#[test]
+fn unknown_formats_and_a_wrong_code_a_are_refused_clearly() {
+    let mut v = format_1_json(&template());
+    v["format"] = 3.into();
+    let err = CardState::from_json(&v.to_string()).unwrap_err();
+    assert!(err.contains("state format 3"), "{err}");
+    assert!(err.contains("cardsim create --force"), "{err}");
+
+    let mut v: serde_json::Value = serde_json::from_str(&template().to_json()).unwrap();
+    v["pins"]["code_a"]["value"] = "111111111118".into();
+    let err = CardState::from_json(&v.to_string()).unwrap_err();
+    assert!(err.contains("照合番号A"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.json");
+    let mut v = format_1_json(&template());
+    v["format"] = 9.into();
+    std::fs::write(&path, v.to_string()).unwrap();
+    let err = SimCard::open(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("not a cardsim state file") && err.contains("format 9"),
+        "{err}"
+    );
+}

@@ -5,7 +5,6 @@ mod common;
 use cardsim::{PinId, SimCard};
 use common::*;
 use der::Decode;
-use mynapoint_core::card::BasicFour;
 
 // ---------------------------------------------------------------- SELECT
 
@@ -60,9 +59,10 @@ fn select_ef_in_the_current_application_only() {
     assert_eq!(select_ef(&mut c, 0x0011), 0x6A82);
     assert_eq!(select_ef(&mut c, 0x1234), 0x6A82);
     assert_eq!(sw(&mut c, SELECT_CARD_INFO), 0x9000);
-    for ef in [0x0001, 0x0002, 0x0011, 0x0014] {
+    for ef in [0x0001, 0x0002, 0x0011, 0x0012, 0x0014, 0x0015] {
         assert_eq!(select_ef(&mut c, ef), 0x9000, "card-info EF {ef:04X}");
     }
+    assert_eq!(select_ef(&mut c, 0x0013), 0x6A82);
     assert_eq!(select_ef(&mut c, 0x0018), 0x6A82);
     assert_eq!(sw(&mut c, SELECT_CARD_FACE), 0x9000);
     assert_eq!(
@@ -211,25 +211,23 @@ fn card_info_files_need_the_card_info_pin() {
     assert_eq!(&number[..3], &[0xFF, 0x10, 0x0C]);
     assert_eq!(&number[3..15], MY_NUMBER.as_bytes());
     select_ef(&mut c, 0x0002);
-    let four = BasicFour::parse(&read_all(&mut c, 256).unwrap()).unwrap();
-    assert_eq!(four.name, NAME);
-    assert_eq!(four.address, ADDRESS);
-    assert_eq!(four.birth_date, "19900401");
+    let four = basic_four_items(&read_all(&mut c, 256).unwrap());
+    assert_eq!(four[0], NAME.as_bytes());
+    assert_eq!(four[1], ADDRESS.as_bytes());
+    assert_eq!(four[2], b"19900401");
 }
 
 #[test]
 fn code_b_opens_basic_four_but_never_my_number() {
     let mut c = card();
     sw(&mut c, SELECT_CARD_INFO);
-    select_ef(&mut c, 0x0014);
+    select_ef(&mut c, 0x0015);
     assert_eq!(sw(&mut c, "00200080"), 0x63CA, "10 tries");
     assert_eq!(verify(&mut c, CODE_B), 0x9000);
     select_ef(&mut c, 0x0002);
     assert_eq!(
-        BasicFour::parse(&read_all(&mut c, 256).unwrap())
-            .unwrap()
-            .name,
-        NAME
+        basic_four_items(&read_all(&mut c, 256).unwrap())[0],
+        NAME.as_bytes()
     );
     select_ef(&mut c, 0x0001);
     assert_eq!(sw(&mut c, "00B0000000"), 0x6982);
@@ -296,9 +294,15 @@ fn retry_query_answers_63cx_for_every_pin_and_spends_nothing() {
     sw(&mut c, SELECT_CARD_INFO);
     select_ef(&mut c, 0x0011);
     assert_eq!(sw(&mut c, "00200080"), 0x63C3);
+    select_ef(&mut c, 0x0012);
+    assert_eq!(sw(&mut c, "00200080"), 0x63C0, "blocked as issued");
     select_ef(&mut c, 0x0014);
     assert_eq!(sw(&mut c, "00200080"), 0x63CA);
-    assert_eq!(c.tries_left(PinId::Auth), 3);
+    select_ef(&mut c, 0x0015);
+    assert_eq!(sw(&mut c, "00200080"), 0x63CA);
+    for pin in PinId::ALL {
+        assert_eq!(c.tries_left(pin), pin.max_tries(), "{pin}");
+    }
 }
 
 #[test]
@@ -364,7 +368,7 @@ fn signature_pin_counts_down_from_five() {
 fn code_b_counts_down_from_ten() {
     let mut c = card();
     sw(&mut c, SELECT_CARD_INFO);
-    select_ef(&mut c, 0x0014);
+    select_ef(&mut c, 0x0015);
     for left in (0..10).rev() {
         assert_eq!(verify(&mut c, "00000000000000"), 0x63C0 | left);
     }
@@ -374,6 +378,7 @@ fn code_b_counts_down_from_ten() {
         3,
         "the card-info PIN is separate"
     );
+    assert_eq!(c.tries_left(PinId::CodeA), 10, "照合番号A is separate");
 }
 
 #[test]
@@ -430,8 +435,9 @@ fn verify_by_short_file_identifier_without_select() {
         0x6A88,
         "wrong AP"
     );
-    assert_eq!(sw(&mut c, "00200094"), 0x63CA);
-    assert_eq!(send_bytes(&mut c, &verify_apdu(0x94, CODE_B)).1, 0x9000);
+    assert_eq!(sw(&mut c, "00200095"), 0x63CA);
+    assert_eq!(send_bytes(&mut c, &verify_apdu(0x95, CODE_B)).1, 0x9000);
+    assert_eq!(c.tries_left(PinId::CodeA), 10, "0014 untouched");
     assert_eq!(
         send_bytes(&mut c, &verify_apdu(0x91, CARD_INFO_PIN)).1,
         0x9000

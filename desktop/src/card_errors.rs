@@ -21,6 +21,12 @@ impl From<CardError> for Failure {
                 "not_verified",
                 format!("the card refused: the {what} was not verified"),
             ),
+            e @ CardError::ReaderCannotCarrySignature { .. } => {
+                Failure::new(Exit::CardError, "reader_cannot_carry_signature", e.to_string())
+            }
+            e @ CardError::UnconfirmedKeyReference { .. } => {
+                Failure::new(Exit::CardError, "unconfirmed_key_reference", e.to_string())
+            }
             other => Failure::new(Exit::CardError, "card_error", format!("card error: {other}")),
         }
     }
@@ -42,6 +48,15 @@ impl From<PinError> for Failure {
                 Failure::new(Exit::CardRemoved, "card_removed_during_verify", message)
             }
             PinError::NoPinEntered(_) => Failure::new(Exit::BadInput, "no_pin", message),
+            // Nothing was sent: the count shown when the PIN was typed was higher.
+            PinError::CounterChanged { tries_left, .. } => {
+                let exit = match tries_left {
+                    0 => Exit::PinLocked,
+                    1 => Exit::LastTryRefused,
+                    _ => Exit::CardError,
+                };
+                Failure::new(exit, "pin_counter_changed", message)
+            }
         }
     }
 }
@@ -89,6 +104,24 @@ mod tests {
                 }
                 .into(),
                 Exit::CardRemoved,
+            ),
+            (
+                PinError::CounterChanged {
+                    kind: k,
+                    shown: 3,
+                    tries_left: 0,
+                }
+                .into(),
+                Exit::PinLocked,
+            ),
+            (
+                PinError::CounterChanged {
+                    kind: k,
+                    shown: 3,
+                    tries_left: 1,
+                }
+                .into(),
+                Exit::LastTryRefused,
             ),
             (
                 PinError::Card(CardError::Transport(TransportError::TagLost)).into(),

@@ -9,12 +9,16 @@ use clap::{Args, Parser, Subcommand};
 use crate::readers::ReaderChoice;
 
 /// mynapoint: My Number Card operations through a PC/SC card reader.
+/// Every exit code of `mynapoint` (see `exit.rs`), for `--help`.
+pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 2 usage, 3 no reader or no PC/SC service, \
+    4 no card, 5 not a My Number Card, 6 wrong PIN, 7 PIN locked, 8 card removed (or lost \
+    while the PIN was checked), 9 last PIN try refused (see --confirm-last-try), 10 other card \
+    error, 11 bad input, 12 platform unreachable or refusing, 13 resident flow not finished.";
+
 #[derive(Debug, Parser)]
 #[command(name = "mynapoint", version, about, propagate_version = true)]
 #[command(
-    after_help = "Exit codes: 0 ok, 2 usage, 3 no reader or no PC/SC service, \
-    4 no card, 5 not a My Number Card, 6 wrong PIN, 7 PIN locked, 8 card removed, \
-    9 last PIN try refused (see --confirm-last-try), 10 other card error, 11 bad input."
+    after_help = EXIT_CODES_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -221,6 +225,20 @@ impl ReaderArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn help_lists_every_exit_code() {
+        let help = Cli::command().render_long_help().to_string();
+        for exit in crate::exit::Exit::ALL {
+            let code = exit.code();
+            let listed =
+                help.contains(&format!(" {code} ")) || help.contains(&format!(": {code} "));
+            assert!(
+                listed,
+                "exit code {code} ({exit:?}) is not in --help:\n{help}"
+            );
+        }
+    }
 
     #[test]
     fn clap_definition_is_consistent() {

@@ -79,6 +79,12 @@ impl From<TransportError> for Failure {
                 "the card did not answer in time: check that it sits well on the reader \
                  and retry",
             ),
+            TransportError::CardReset => Failure::new(
+                Exit::CardError,
+                "card_reset",
+                "the card was reset by another program or by the reader before the command \
+                 was sent (no PIN try was spent): retry",
+            ),
             TransportError::Io(m) => Failure::new(
                 Exit::CardError,
                 "reader_error",

@@ -4,7 +4,7 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use mynapoint_core::card::{CardTransport, ReaderCapabilities, TransportError};
-use pcsc::{Card, Context, Protocols, ShareMode};
+use pcsc::{Card, Context, Disposition, Protocols, ShareMode};
 
 use crate::readers::{c_name, ReaderError};
 
@@ -17,7 +17,9 @@ use crate::readers::{c_name, ReaderError};
 /// another program using the same reader cannot slip its own commands (say, a
 /// SELECT of another application) between ours — the card's selected file and
 /// verified PINs are shared state. The transaction ends when the transport
-/// is dropped (the card is left powered, not reset).
+/// is dropped (the card is left powered, not reset). One connection is one
+/// tap: callers never keep it open while a person types (WinSCard resets a
+/// card whose transaction stays idle for about 5 seconds).
 pub struct PcscTransport {
     inner: Mutex<Inner>,
     reader: String,
@@ -86,11 +88,23 @@ impl PcscTransport {
     }
 
     /// Sends one APDU, blocking until the answer (or an error) comes.
+    ///
+    /// A card reset by someone else (or by WinSCard after a transaction held
+    /// idle for about 5 seconds) is reported as [`TransportError::CardReset`]
+    /// once the handle has reconnected, so the next command reaches the card
+    /// in its after-reset state.
     pub fn transmit(&self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         let mut inner = self.lock();
         let Inner { card, buffer } = &mut *inner;
-        let response = card.transmit(command, buffer).map_err(map_transmit_error)?;
-        check_response(response).map(<[u8]>::to_vec)
+        let error = match card.transmit(command, buffer) {
+            Ok(response) => return check_response(response).map(<[u8]>::to_vec),
+            Err(e) => e,
+        };
+        let mapped = map_transmit_error(error);
+        if mapped == TransportError::CardReset {
+            reconnect_after_reset(card)?;
+        }
+        Err(mapped)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -120,16 +134,39 @@ impl CardTransport for PcscTransport {
     }
 }
 
+/// Reconnects a handle whose card was reset (leaving the card as it is) and
+/// takes the transaction again. When that fails the card is as good as gone.
+fn reconnect_after_reset(card: &mut Card) -> Result<(), TransportError> {
+    match card.reconnect(ShareMode::Shared, Protocols::T1, Disposition::LeaveCard) {
+        Err(pcsc::Error::ProtoMismatch) => {
+            card.reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
+        }
+        other => other,
+    }
+    .map_err(|e| {
+        tracing::warn!("reconnecting after a card reset failed: {e}");
+        TransportError::TagLost
+    })?;
+    match card.transaction() {
+        // Held until the card disconnects, as in `connect`.
+        Ok(transaction) => std::mem::forget(transaction),
+        Err(e) => tracing::warn!("no PC/SC transaction after the reset: {e}"),
+    }
+    Ok(())
+}
+
 /// What a PC/SC error during an exchange means to the card layer.
 ///
-/// A card that was pulled out, reset by someone else, lost power or stopped
-/// answering is treated like a phone losing the tag: the command may or may
-/// not have reached the card.
+/// `SCARD_W_RESET_CARD`: the card was reset before this command was
+/// transmitted (pcsc-lite and WinSCard check the reader's event counter first),
+/// so the command did not reach it: [`TransportError::CardReset`]. A card that
+/// was pulled out, lost power or stopped answering is treated like a phone
+/// losing the tag: the command may or may not have reached the card.
 pub fn map_transmit_error(error: pcsc::Error) -> TransportError {
     use pcsc::Error as E;
     match error {
+        E::ResetCard => TransportError::CardReset,
         E::RemovedCard
-        | E::ResetCard
         | E::NoSmartcard
         | E::UnpoweredCard
         | E::UnresponsiveCard
@@ -175,9 +212,13 @@ mod tests {
 
     #[test]
     fn card_loss_is_tag_loss() {
+        assert_eq!(
+            map_transmit_error(pcsc::Error::ResetCard),
+            TransportError::CardReset,
+            "a reset comes before the command: it is not a lost tag"
+        );
         for e in [
             pcsc::Error::RemovedCard,
-            pcsc::Error::ResetCard,
             pcsc::Error::NoSmartcard,
             pcsc::Error::UnpoweredCard,
             pcsc::Error::UnresponsiveCard,

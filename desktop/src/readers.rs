@@ -16,7 +16,8 @@ pub enum ReaderError {
     /// pcscd is not running (or not reachable).
     #[error(
         "the PC/SC service is not running: start it (`sudo systemctl start pcscd`, \
-         or run `pcscd` as root) and try again"
+         or run `pcscd` as root) and try again, or use --reader sim:PATH for a simulated \
+         card's state file"
     )]
     NoService,
     /// pcscd runs but knows no reader.
@@ -28,7 +29,8 @@ pub enum ReaderError {
     /// `--reader` names no reader (or an index beyond the list).
     #[error(
         "card reader \"{0}\" not found: run `mynapoint readers` to list the readers \
-         and pass a name or an index"
+         and pass a name or an index, or use --reader sim:PATH for a simulated card's \
+         state file"
     )]
     NotFound(String),
     /// `--reader` matches several readers.
@@ -122,13 +124,28 @@ pub enum ReaderChoice {
 }
 
 impl FromStr for ReaderChoice {
-    type Err = std::convert::Infallible;
+    type Err = String;
 
-    /// `sim:PATH` is a simulated card; all digits is an index; anything else is a name.
+    /// `sim:PATH` is a simulated card; all digits is an index; anything else is
+    /// a name. `sim:` without a path and an empty value are refused.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if let Some(path) = s.strip_prefix("sim:") {
+            if path.trim().is_empty() {
+                return Err(
+                    "`sim:` needs the path of a simulated card's state file: sim:PATH \
+                     (make one with `cardsim create --state card.json`)"
+                        .into(),
+                );
+            }
             return Ok(ReaderChoice::Sim(path.into()));
+        }
+        if s.is_empty() {
+            return Err(
+                "give a reader's index or name (see `mynapoint readers`), or sim:PATH for a \
+                 simulated card"
+                    .into(),
+            );
         }
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
             if let Ok(i) = s.parse() {
@@ -287,6 +304,17 @@ mod tests {
                 card_present: true,
             },
         ]
+    }
+
+    #[test]
+    fn sim_without_a_path_and_an_empty_reader_are_refused_with_the_form_named() {
+        for bad in ["sim:", "sim:  ", ""] {
+            let e = bad.parse::<ReaderChoice>().unwrap_err();
+            assert!(e.contains("sim:PATH"), "{bad:?}: {e}");
+        }
+        assert!(ReaderError::NotFound("x".into())
+            .to_string()
+            .contains("sim:PATH"));
     }
 
     #[test]

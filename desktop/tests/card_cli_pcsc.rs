@@ -457,6 +457,10 @@ fn basic_info_and_card_face_print_the_personal_data() {
     for want in [NAME, ADDRESS, BIRTH_DATE, "female"] {
         assert!(text.contains(want), "{want} missing: {text}");
     }
+    // 照合番号B opened the face: its counter is full, and 照合番号A (0014) was never tried.
+    let state = load(&path);
+    assert_eq!(state.pins.get(PinId::CodeB).tries_left, 10);
+    assert_eq!(state.pins.get(PinId::CodeA).tries_left, 10);
     // No My Number in either output.
     let my_number = load(&path).personal.my_number;
     assert!(!text.contains(&my_number) && !stdout(&out).contains(&my_number));

@@ -110,6 +110,11 @@ fn the_demo_ends_with_a_submitted_application() {
     assert!(summary["service_id"]
         .as_str()
         .is_some_and(|s| !s.is_empty()));
+    let steps = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        steps.contains("The card was tapped 3 times ("),
+        "PIN first, one tap per card step:\n{steps}"
+    );
 }
 
 #[test]
@@ -123,6 +128,18 @@ fn a_resident_applies_and_the_status_shows_submitted() {
     let applied = json(&output);
     assert_eq!(applied["application_status"], "submitted", "{applied}");
     assert_eq!(applied["payment_id_masked"], "************3456");
+    let steps = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        steps.contains("the card was tapped 3 times"),
+        "PIN first, one tap per card step:\n{steps}"
+    );
+    let told = steps.find("3 PIN tries left").expect("the tries are shown");
+    let asked = steps.find("PIN for card login").expect("the PIN is asked");
+    let tapped = steps.find("the card checks the PIN").expect("the PIN tap");
+    assert!(
+        told < asked && asked < tapped,
+        "the PIN is asked before its tap:\n{steps}"
+    );
 
     let output = resident(&platform, &card, &["status"], &format!("{PIN}\n"));
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));

@@ -7,6 +7,11 @@
 //! reads the first chunk straight away (the header is inside it), never sends
 //! a SELECT the card is already in, and keeps the PIN-safety query.
 //!
+//! Then the card steps of the resident application as taps (transports
+//! opened) and APDUs: PIN first (the read takes the retry counter, each PIN
+//! step is one tap that reads it again before VERIFY) against the split
+//! flow it replaced (the counter read in a tap of its own before each PIN).
+//!
 //! Run: `cargo bench -p mynapoint-e2e --bench apdu_cost`
 
 use std::sync::Arc;
@@ -63,6 +68,82 @@ fn main() {
         );
     }
     println!("ratio = ours / baseline APDUs; ours includes the retry-counter query before VERIFY.");
+
+    println!();
+    println!("Resident application, card steps (read; PIN + login; PIN + signature)");
+    println!(
+        "{:<34} {:<9} {:>6} {:>6} {:>9} {:>9}",
+        "flow", "reader", "taps", "APDUs", "sent", "recv"
+    );
+    for (reader, caps) in [
+        ("phone", ReaderCapabilities::SHORT_ONLY),
+        ("extended", ReaderCapabilities::EXTENDED),
+    ] {
+        for (what, pin_first) in [
+            ("PIN first (ours)", true),
+            ("counter in a tap of its own", false),
+        ] {
+            let card = SimCard::from_state(state.clone()).expect("card").shared();
+            let (taps, totals) = rt.block_on(application_card_steps(card, caps, pin_first));
+            println!(
+                "{what:<34} {reader:<9} {taps:>6} {:>6} {:>9} {:>9}",
+                totals.apdus, totals.bytes_sent, totals.bytes_received
+            );
+        }
+    }
+}
+
+/// The resident application's card steps through one `CardSession`, a new
+/// transport per tap: (taps, totals over every tap).
+async fn application_card_steps(
+    card: SharedCard,
+    caps: ReaderCapabilities,
+    pin_first: bool,
+) -> (usize, TraceTotals) {
+    let mut session = CardSession::new();
+    let mut taps = 0;
+    let mut sum = TraceTotals {
+        apdus: 0,
+        bytes_sent: 0,
+        bytes_received: 0,
+    };
+    let mut add = |t: TraceTotals| {
+        taps += 1;
+        sum.apdus += t.apdus;
+        sum.bytes_sent += t.bytes_sent;
+        sum.bytes_received += t.bytes_received;
+    };
+    let mut tap = session
+        .tap(transport(card.clone(), caps))
+        .await
+        .expect("tap");
+    tap.certificate().await.expect("certificate");
+    if pin_first {
+        tap.pin_status(PinKind::UserAuth).await.expect("counter");
+    }
+    add(tap.link().trace().totals());
+    drop(tap);
+    for digest in [[0x5A; 32], [0xA5; 32]] {
+        if !pin_first {
+            let mut tap = session
+                .tap(transport(card.clone(), caps))
+                .await
+                .expect("tap");
+            tap.pin_status(PinKind::UserAuth).await.expect("counter");
+            add(tap.link().trace().totals());
+        }
+        session.enter_pin(Pin::user_auth(PIN).expect("pin"));
+        let mut tap = session
+            .tap(transport(card.clone(), caps))
+            .await
+            .expect("tap");
+        tap.verify(PinKind::UserAuth, LastTry::Refuse)
+            .await
+            .expect("verify");
+        tap.sign(&digest).await.expect("sign");
+        add(tap.link().trace().totals());
+    }
+    (taps, sum)
 }
 
 fn state_cert_len(state: &cardsim::CardState) -> usize {

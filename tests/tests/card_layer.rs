@@ -181,6 +181,10 @@ async fn reads_the_card_face_items_with_code_b() {
         .await
         .unwrap();
     assert_eq!(tap.basic_four().await.unwrap().birth_date, "19890401");
+    // 照合番号B went to its own key (0015); nothing ever reached 照合番号A (0014).
+    assert_eq!(t.verifies_reached_pin(cardsim::PinId::CodeB), 1);
+    assert_eq!(t.verifies_reached_pin(cardsim::PinId::CodeA), 0);
+    assert_eq!(card.lock().unwrap().tries_left(cardsim::PinId::CodeA), 10);
 }
 
 /// A contactless card that is not a My Number Card: every SELECT fails.

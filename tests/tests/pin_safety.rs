@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use cardsim::{SharedCard, SimTransport};
 use mynapoint_core::card::{apdu::ins, files, CardError, CardSession, TransportError};
-use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind, PinStatus};
+use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind, PinPrompt, PinStatus};
 use proptest::prelude::*;
 use support::*;
 
@@ -118,6 +118,139 @@ async fn the_right_pin_restores_the_counter() {
     let t = phone_tap(&card);
     let mut tap = session.tap(dyn_transport(&t)).await.unwrap();
     assert_eq!(tap.pin_status(AUTH).await.unwrap(), PinStatus::TriesLeft(3));
+}
+
+// ---- PIN first: typed before the tap, checked against a fresh count ----------
+
+/// Another app on another phone spends `n` tries of `card`'s PIN.
+async fn another_app_spends(card: &SharedCard, n: usize) {
+    let mut other = CardSession::new();
+    for _ in 0..n {
+        let _ = verify_once(&mut other, &phone_tap(card), WRONG_PIN, LastTry::Confirmed).await;
+    }
+}
+
+/// A first tap reads the count (3); the PIN is typed with it shown; then
+/// another app spends `spent` tries; the PIN tap must send nothing.
+async fn typed_then_spent_elsewhere(spent: usize, last: LastTry) -> (PinError, SharedCard) {
+    let card = card_a();
+    let mut session = CardSession::new();
+    {
+        let mut tap = session.tap(dyn_transport(&phone_tap(&card))).await.unwrap();
+        assert_eq!(tap.pin_status(AUTH).await.unwrap(), PinStatus::TriesLeft(3));
+    }
+    assert_eq!(session.prompt(AUTH), PinPrompt::Ask { tries_left: 3 });
+    session.enter_pin(pin(PIN));
+    another_app_spends(&card, spent).await;
+    let before = tries_left(&card);
+    let t = phone_tap(&card);
+    let mut tap = session.tap(dyn_transport(&t)).await.unwrap();
+    let e = tap.verify(AUTH, last).await.unwrap_err();
+    drop(tap);
+    assert_eq!(t.verifies_reached_card(), 0, "no VERIFY was sent");
+    assert_eq!(tries_left(&card), before);
+    assert!(!session.has_pin(AUTH), "the PIN was wiped");
+    assert_eq!(session.known_status(AUTH), Some(status_of(before)));
+    (e, card)
+}
+
+fn status_of(tries: u8) -> PinStatus {
+    if tries == 0 {
+        PinStatus::Locked
+    } else {
+        PinStatus::TriesLeft(tries)
+    }
+}
+
+#[tokio::test]
+async fn a_try_spent_by_another_app_after_the_prompt_sends_nothing() {
+    let (e, card) = typed_then_spent_elsewhere(1, LastTry::Refuse).await;
+    assert_eq!(
+        e,
+        PinError::CounterChanged {
+            kind: AUTH,
+            shown: 3,
+            tries_left: 2
+        }
+    );
+    assert!(e.to_string().contains("2 tries"), "{e}");
+    assert!(!e.may_have_spent_a_try());
+    assert_eq!(tries_left(&card), 2);
+}
+
+#[tokio::test]
+async fn a_pin_locked_elsewhere_after_the_prompt_sends_nothing() {
+    let (e, _) = typed_then_spent_elsewhere(3, LastTry::Confirmed).await;
+    assert_eq!(
+        e,
+        PinError::CounterChanged {
+            kind: AUTH,
+            shown: 3,
+            tries_left: 0
+        }
+    );
+    assert!(e.to_string().contains("locked"), "{e}");
+}
+
+#[tokio::test]
+async fn the_last_try_reached_elsewhere_is_not_spent_on_an_old_confirmation() {
+    for last in [LastTry::Refuse, LastTry::Confirmed] {
+        let (e, card) = typed_then_spent_elsewhere(2, last).await;
+        assert_eq!(
+            e,
+            PinError::CounterChanged {
+                kind: AUTH,
+                shown: 3,
+                tries_left: 1
+            }
+        );
+        assert!(e.to_string().contains("1 try"), "{e}");
+        assert_eq!(tries_left(&card), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_count_after_each_answer_is_what_the_next_prompt_shows() {
+    let card = card_a();
+    let mut session = CardSession::new();
+    assert_eq!(session.prompt(AUTH), PinPrompt::ReadFirst);
+    verify_once(&mut session, &phone_tap(&card), WRONG_PIN, LastTry::Refuse)
+        .await
+        .unwrap_err();
+    assert_eq!(session.prompt(AUTH), PinPrompt::Ask { tries_left: 2 });
+    verify_once(&mut session, &phone_tap(&card), PIN, LastTry::Refuse)
+        .await
+        .unwrap();
+    assert_eq!(
+        session.prompt(AUTH),
+        PinPrompt::Ask { tries_left: 3 },
+        "a correct PIN resets the counter"
+    );
+    verify_once(&mut session, &phone_tap(&card), WRONG_PIN, LastTry::Refuse)
+        .await
+        .unwrap_err();
+    verify_once(&mut session, &phone_tap(&card), WRONG_PIN, LastTry::Refuse)
+        .await
+        .unwrap_err();
+    assert_eq!(session.prompt(AUTH), PinPrompt::ConfirmLastTry);
+
+    // A lost answer: unknown until a tap reads it (first, before anything else).
+    let t = phone_tap(&card);
+    t.lose_tag_after(VERIFY_AT);
+    let e = verify_once(&mut session, &t, WRONG_PIN, LastTry::Confirmed)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, PinError::MaybeCounted { .. }), "{e:?}");
+    assert_eq!(session.prompt(AUTH), PinPrompt::ReadFirst);
+    let tap = session.tap(dyn_transport(&phone_tap(&card))).await.unwrap();
+    assert_eq!(tap.report().recheck.and_then(|r| r.try_counted), Some(true));
+    drop(tap);
+    assert_eq!(session.prompt(AUTH), PinPrompt::Locked);
+
+    // Another card: nothing known of it.
+    let b = card_b();
+    drop(session.tap(dyn_transport(&phone_tap(&b))).await.unwrap());
+    assert_eq!(session.prompt(AUTH), PinPrompt::ReadFirst);
 }
 
 /// Index of the VERIFY in a clean "tap, verify, sign" on a phone:
@@ -384,6 +517,8 @@ struct TapPlan {
     card_b: bool,
     fault: Option<(usize, bool)>,
     abort_first: bool,
+    /// Another app spends a try of this card before the tap.
+    other_app_first: bool,
     ops: Vec<Op>,
 }
 
@@ -401,14 +536,18 @@ fn tap_plan() -> impl Strategy<Value = TapPlan> {
         prop::bool::weighted(0.2),
         prop::option::weighted(0.4, (0usize..12, any::<bool>())),
         prop::bool::weighted(0.05),
+        prop::bool::weighted(0.15),
         prop::collection::vec(op(), 0..10),
     )
-        .prop_map(|(card_b, fault, abort_first, ops)| TapPlan {
-            card_b,
-            fault,
-            abort_first,
-            ops,
-        })
+        .prop_map(
+            |(card_b, fault, abort_first, other_app_first, ops)| TapPlan {
+                card_b,
+                fault,
+                abort_first,
+                other_app_first,
+                ops,
+            },
+        )
 }
 
 async fn run_plans(plans: Vec<TapPlan>) -> Result<(), TestCaseError> {
@@ -424,6 +563,9 @@ async fn run_plans(plans: Vec<TapPlan>) -> Result<(), TestCaseError> {
         }
         let which = usize::from(plan.card_b);
         let card = &cards[which];
+        if plan.other_app_first && tries_left(card) > 1 {
+            another_app_spends(card, 1).await;
+        }
         let t = phone_tap(card);
         if let Some((n, after)) = plan.fault {
             if after {

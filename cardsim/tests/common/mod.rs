@@ -109,3 +109,32 @@ pub fn read_all(card: &mut SimCard, step: usize) -> Result<Vec<u8>, u16> {
         }
     }
 }
+
+/// The values of DF22–DF25 (name, address, birth date, sex) of a basic-four
+/// file, read with the layout of soltia48/myna-card:src/ap/text.rs.
+pub fn basic_four_items(file: &[u8]) -> Vec<Vec<u8>> {
+    fn tlv(file: &[u8], at: usize) -> (u16, usize, usize) {
+        let tag = u16::from_be_bytes([file[at], file[at + 1]]);
+        let (len, header) = match file[at + 2] {
+            0x81 => (usize::from(file[at + 3]), 4),
+            0x82 => (
+                usize::from(u16::from_be_bytes([file[at + 3], file[at + 4]])),
+                5,
+            ),
+            n => (usize::from(n), 3),
+        };
+        (tag, at + header, len)
+    }
+    let (tag, start, len) = tlv(file, 0);
+    assert_eq!(tag, 0xFF20, "basic four file tag");
+    let mut at = start;
+    let mut items = Vec::new();
+    while at < start + len {
+        let (tag, value, len) = tlv(file, at);
+        if tag != 0xDF21 {
+            items.push(file[value..value + len].to_vec());
+        }
+        at = value + len;
+    }
+    items
+}

@@ -4,7 +4,9 @@ use zeroize::Zeroizing;
 
 use super::status::StatusWord;
 
-/// Instruction bytes the card layer uses.
+/// Instruction bytes the card layer uses (ISO/IEC 7816-4 interindustry
+/// commands; COMPUTE DIGITAL SIGNATURE is sent with CLA `80` on this card:
+/// `OpenSC/OpenSC:src/libopensc/card-jpki.c`, `soltia48/myna-card:src/card.rs`).
 pub mod ins {
     pub const SELECT: u8 = 0xA4;
     pub const READ_BINARY: u8 = 0xB0;
@@ -115,72 +117,6 @@ impl Command {
         }
         Ok(out)
     }
-
-    /// Parses a command APDU (the simulator's side of the exchange).
-    pub fn parse(bytes: &[u8]) -> Result<Self, CommandParseError> {
-        let [cla, ins, p1, p2, body @ ..] = bytes else {
-            return Err(CommandParseError::TooShort);
-        };
-        let mut cmd = Command::new(*cla, *ins, *p1, *p2);
-        match body {
-            [] => {}
-            [le] => cmd.le = Some(short_le(*le)),
-            [0x00, rest @ ..] if rest.len() >= 2 => {
-                // Extended: 00 Lc1 Lc2 data [Le1 Le2] or 00 Le1 Le2.
-                let n = u16::from_be_bytes([rest[0], rest[1]]) as usize;
-                let after = &rest[2..];
-                if after.is_empty() {
-                    cmd.le = Some(extended_le(n));
-                } else if after.len() == n {
-                    cmd.data = Zeroizing::new(after.to_vec());
-                } else if after.len() == n + 2 {
-                    cmd.data = Zeroizing::new(after[..n].to_vec());
-                    cmd.le = Some(extended_le(
-                        u16::from_be_bytes([after[n], after[n + 1]]) as usize
-                    ));
-                } else {
-                    return Err(CommandParseError::LengthMismatch);
-                }
-            }
-            [lc, rest @ ..] => {
-                let n = *lc as usize;
-                if rest.len() == n {
-                    cmd.data = Zeroizing::new(rest.to_vec());
-                } else if rest.len() == n + 1 {
-                    cmd.data = Zeroizing::new(rest[..n].to_vec());
-                    cmd.le = Some(short_le(rest[n]));
-                } else {
-                    return Err(CommandParseError::LengthMismatch);
-                }
-            }
-        }
-        Ok(cmd)
-    }
-}
-
-fn short_le(b: u8) -> usize {
-    if b == 0 {
-        256
-    } else {
-        b as usize
-    }
-}
-
-fn extended_le(n: usize) -> usize {
-    if n == 0 {
-        65_536
-    } else {
-        n
-    }
-}
-
-/// Why bytes are not a well-formed command APDU.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum CommandParseError {
-    #[error("a command APDU has at least 4 header bytes")]
-    TooShort,
-    #[error("Lc does not match the length of the command")]
-    LengthMismatch,
 }
 
 impl std::fmt::Debug for Command {
@@ -278,7 +214,7 @@ mod tests {
     }
 
     #[test]
-    fn rejects_what_cannot_be_encoded_or_parsed() {
+    fn rejects_what_cannot_be_encoded() {
         let big = Command::new(0, 0xB0, 0, 0).with_data(vec![0; 70_000]);
         assert_eq!(big.encode(), Err(ApduError::DataTooLong(70_000)));
         let zero_le = Command::new(0, 0xB0, 0, 0).with_le(0);
@@ -286,11 +222,6 @@ mod tests {
         assert_eq!(
             Response::parse(&[0x90]),
             Err(ApduError::ResponseTooShort(1))
-        );
-        assert_eq!(Command::parse(&[0, 1, 2]), Err(CommandParseError::TooShort));
-        assert_eq!(
-            Command::parse(&[0, 0x20, 0, 0x80, 4, b'1', b'2']),
-            Err(CommandParseError::LengthMismatch)
         );
     }
 
@@ -304,18 +235,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn parse_inverts_encode(
-            cla in any::<u8>(), ins in any::<u8>(), p1 in any::<u8>(), p2 in any::<u8>(),
-            data in proptest::collection::vec(any::<u8>(), 0..600),
-            le in proptest::option::of(1usize..=65_536),
-        ) {
-            let mut cmd = Command::new(cla, ins, p1, p2).with_data(data);
-            cmd.le = le;
-            let bytes = cmd.encode().unwrap();
-            prop_assert_eq!(Command::parse(&bytes).unwrap(), cmd);
-        }
-
         #[test]
         fn response_round_trips(data in proptest::collection::vec(any::<u8>(), 0..300), sw in any::<u16>()) {
             let r = Response { data, sw: StatusWord(sw) };

@@ -54,7 +54,9 @@ impl fmt::Debug for BasicFour {
 
 impl BasicFour {
     /// Parses EF 0002: `FF 20 <len>` { DF21 offsets, DF22 name, DF23 address,
-    /// DF24 birth date, DF25 sex }.
+    /// DF24 birth date, DF25 sex }, then `00`/`FF` filler. Sources:
+    /// `soltia48/myna-card:src/ap/text.rs` (`Attributes`, tested on real cards),
+    /// `AokiApp/jsapdu:packages/mynacard/src/schema.ts`.
     pub fn parse(file: &[u8]) -> Result<Self, CardError> {
         let outer = tlv::read_header(file)?;
         if outer.tag != 0xFF20 {

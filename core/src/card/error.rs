@@ -29,6 +29,17 @@ pub enum CardError {
     /// The reader cannot carry the command.
     #[error("the command cannot be sent: {0}")]
     Apdu(#[from] ApduError),
+    /// No public source confirms this key reference on a real card: nothing
+    /// was sent to it (a wrong key reference spends another secret's tries).
+    #[error("key reference {ef:04X} is not confirmed by any public source: nothing was sent to the card")]
+    UnconfirmedKeyReference { ef: u16 },
+    /// The reader returns fewer bytes per answer than a signature needs. Known
+    /// before any PIN is sent, so no try is spent.
+    #[error("this reader returns at most {max_response_data} bytes per answer and a card signature needs {needed}: use another phone or reader (no PIN try was spent)")]
+    ReaderCannotCarrySignature {
+        max_response_data: usize,
+        needed: usize,
+    },
 }
 
 impl From<CertificateError> for CardError {

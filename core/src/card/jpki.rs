@@ -1,5 +1,10 @@
 //! JPKI application operations on a link: the user-authentication
 //! certificate and signatures with its key.
+//!
+//! COMPUTE DIGITAL SIGNATURE is `80 2A 00 80 Lc <DigestInfo> 00` after
+//! selecting the key EF `0017`; the card adds the PKCS#1 v1.5 padding and
+//! answers 256 bytes (sources: `OpenSC/OpenSC:src/libopensc/card-jpki.c`
+//! `jpki_compute_signature`, `soltia48/myna-card:src/ap/jpki.rs`).
 
 use super::apdu::{ins, Command};
 use super::error::CardError;
@@ -33,6 +38,23 @@ impl CardLink {
     pub async fn select_auth_certificate(&mut self) -> Result<(), CardError> {
         self.select_jpki().await?;
         self.select_file(jpki::AUTH_CERT).await
+    }
+
+    /// Refuses, before any PIN is sent, a reader whose answers cannot carry
+    /// a 256-byte signature and its status word (some Android phones report
+    /// a maximum transceive length of about 200 bytes). Whether a card would
+    /// chain such an answer (`61xx` and GET RESPONSE for a smaller Le) is not
+    /// shown by any public source, so it is not relied on; a T=0 reader's
+    /// `61xx` chaining of a full answer is followed by `exchange`.
+    pub fn check_signature_fits(&self) -> Result<(), CardError> {
+        let max = self.capabilities().max_response_data();
+        if max < SIGNATURE_LEN {
+            return Err(CardError::ReaderCannotCarrySignature {
+                max_response_data: max,
+                needed: SIGNATURE_LEN,
+            });
+        }
+        Ok(())
     }
 
     /// COMPUTE DIGITAL SIGNATURE with the user-authentication key over the

@@ -1,14 +1,18 @@
-//! One tap's connection to the card: exchanges with tracing, the selection the
-//! card is in (so no SELECT is sent twice), and file reads sized from their
-//! TLV header.
+//! One tap's connection to the card: exchanges with tracing, and the
+//! selection the card is in (so no SELECT is sent twice). File reads, which
+//! may be retried, are in [`super::read`].
+//!
+//! `exchange` sends a command exactly once: nothing here re-sends a command
+//! on its own, so a VERIFY can never be sent twice. Only the read paths of
+//! [`super::read`] retry, and only idempotent commands (SELECT, READ BINARY).
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::apdu::{ins, ApduError, Command, Response};
 use super::error::CardError;
 use super::status::{StatusKind, StatusWord};
-use super::tlv;
 use super::trace::{Trace, TraceEntry, TraceOutcome};
 use super::transport::{CardTransport, ReaderCapabilities};
 use crate::pin::PinKind;
@@ -22,21 +26,57 @@ pub enum ReadStrategy {
     Extended,
 }
 
+/// What the card layer learnt about a reader and card, kept across the taps
+/// of one [`super::CardSession`] (each tap has its own [`CardLink`]).
+#[derive(Debug, Default)]
+pub struct ReaderMemory {
+    /// The card (`6700`) or the reader's driver (a transport error, e.g.
+    /// `SCARD_E_NOT_TRANSACTED`) refused an extended-length APDU: short
+    /// APDUs only from now on.
+    extended_refused: AtomicBool,
+}
+
+impl ReaderMemory {
+    /// Whether extended-length APDUs were refused on this reader.
+    pub fn extended_refused(&self) -> bool {
+        self.extended_refused.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn refuse_extended(&self) {
+        self.extended_refused.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The application and file a read targets, to select them again after the
+/// card lost its selection (reset, transport error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileRef {
+    pub aid: [u8; 10],
+    pub name: &'static str,
+    pub ef: u16,
+}
+
 /// A connection to the card for the time it stays in the field.
 pub struct CardLink {
     transport: Arc<dyn CardTransport>,
     caps: ReaderCapabilities,
     trace: Trace,
-    selected_ap: Option<[u8; 10]>,
+    selected_ap: Option<([u8; 10], &'static str)>,
     selected_ef: Option<u16>,
+    /// The file last selected, kept when the card's selection is lost.
+    pub(crate) current_file: Option<FileRef>,
     /// Secrets verified in this power session, as the card sees it.
     verified: BTreeSet<PinKind>,
-    /// The card answered `6700` to an extended read: short reads from now on.
-    extended_refused: bool,
+    memory: Arc<ReaderMemory>,
 }
 
 impl CardLink {
     pub fn new(transport: Arc<dyn CardTransport>) -> Self {
+        Self::with_memory(transport, Arc::default())
+    }
+
+    /// A link that shares what earlier taps learnt about the reader.
+    pub fn with_memory(transport: Arc<dyn CardTransport>, memory: Arc<ReaderMemory>) -> Self {
         let caps = transport.capabilities();
         Self {
             transport,
@@ -44,9 +84,14 @@ impl CardLink {
             trace: Trace::default(),
             selected_ap: None,
             selected_ef: None,
+            current_file: None,
             verified: BTreeSet::new(),
-            extended_refused: false,
+            memory,
         }
+    }
+
+    pub(crate) fn memory(&self) -> &ReaderMemory {
+        &self.memory
     }
 
     pub fn capabilities(&self) -> ReaderCapabilities {
@@ -56,7 +101,7 @@ impl CardLink {
     pub fn read_strategy(&self) -> ReadStrategy {
         if self.caps.extended_length
             && self.caps.max_response_data() > 256
-            && !self.extended_refused
+            && !self.memory.extended_refused()
         {
             ReadStrategy::Extended
         } else {
@@ -76,8 +121,11 @@ impl CardLink {
         self.verified.insert(kind);
     }
 
-    /// Sends one command; handles `61xx` (GET RESPONSE) and `6Cxx` (re-send
-    /// with the exact Le) the way T=0 readers need. Every exchange is traced.
+    /// Sends one command once; handles `61xx` (GET RESPONSE: the card
+    /// chains a long answer) and `6Cxx` (the card refused the command without
+    /// acting on it and names the exact Le) the way T=0 readers need. Every
+    /// exchange is traced. A transport error is returned as it is: this
+    /// never re-sends the command.
     pub async fn exchange(&mut self, cmd: &Command) -> Result<Response, CardError> {
         let mut response = self.exchange_once(cmd).await?;
         if let StatusKind::WrongLe(n) = response.sw.kind() {
@@ -134,7 +182,8 @@ impl CardLink {
                     bytes.len(),
                     TraceOutcome::Failed(e.to_string()),
                 ));
-                // Whatever the card was doing, its selection is unknown now.
+                // Whatever the card was doing (or after a reset), its
+                // selection and security status are unknown now.
                 self.selected_ap = None;
                 self.selected_ef = None;
                 self.verified.clear();
@@ -143,21 +192,25 @@ impl CardLink {
         }
     }
 
-    /// Selects an application by AID unless it is already selected.
-    /// `6A82` means the card is not what the caller expects.
+    /// Selects an application by AID unless it is already selected:
+    /// `00 A4 04 0C 0A <AID>` (P1 `04` select by DF name, P2 `0C` no response
+    /// data, no Le; `OpenSC/OpenSC:src/libopensc/card-jpki.c` `jpki_select_ap`,
+    /// `soltia48/myna-card:src/card.rs` `select_df`). `6A82` means the card is
+    /// not what the caller expects. The MF is never selected: it answers
+    /// differently before and after an application (card-protocol.md).
     pub async fn select_application(
         &mut self,
         aid: &[u8; 10],
         name: &'static str,
     ) -> Result<(), CardError> {
-        if self.selected_ap.as_ref() == Some(aid) {
+        if self.selected_ap.is_some_and(|(a, _)| a == *aid) {
             return Ok(());
         }
         let cmd = Command::new(0x00, ins::SELECT, 0x04, 0x0C).with_data(aid.to_vec());
         let r = self.exchange(&cmd).await?;
         match r.sw.kind() {
             StatusKind::Ok => {
-                self.selected_ap = Some(*aid);
+                self.selected_ap = Some((*aid, name));
                 self.selected_ef = None;
                 // The card drops the security status of the application it left.
                 self.verified.clear();
@@ -171,7 +224,10 @@ impl CardLink {
         }
     }
 
-    /// Selects an elementary file of the current application.
+    /// Selects an elementary file of the current application:
+    /// `00 A4 02 0C 02 <EF id>` (P1 `02` select EF under the current DF, P2
+    /// `0C` no response data; `soltia48/myna-card:src/card.rs` `select_ef`,
+    /// OpenSC's JPKI driver selects its EFs the same way).
     pub async fn select_file(&mut self, ef: u16) -> Result<(), CardError> {
         if self.selected_ef == Some(ef) {
             return Ok(());
@@ -185,80 +241,36 @@ impl CardLink {
             });
         }
         self.selected_ef = Some(ef);
+        if let Some((aid, name)) = self.selected_ap {
+            self.current_file = Some(FileRef { aid, name, ef });
+        }
         Ok(())
     }
 
-    /// One READ BINARY of the selected file.
-    pub async fn read_binary(&mut self, offset: usize, le: usize) -> Result<Vec<u8>, CardError> {
-        if offset > 0x7FFF {
-            return Err(CardError::Malformed(format!(
-                "offset {offset} beyond READ BINARY's 15 bits"
-            )));
-        }
-        let cmd =
-            Command::new(0x00, ins::READ_BINARY, (offset >> 8) as u8, offset as u8).with_le(le);
-        let r = self.exchange(&cmd).await?;
-        match r.sw.kind() {
-            StatusKind::Ok => Ok(r.data),
-            StatusKind::SecurityNotSatisfied => Err(CardError::NotVerified("PIN")),
-            _ => Err(CardError::Refused {
-                command: "READ BINARY",
-                sw: r.sw,
-            }),
-        }
+    /// Selects `file` again if the card's selection was lost since.
+    pub(crate) async fn reselect(&mut self, file: FileRef) -> Result<(), CardError> {
+        self.select_application(&file.aid, file.name).await?;
+        self.select_file(file.ef).await
     }
 
-    /// The largest Le for one read with this reader.
-    pub fn max_read(&self) -> usize {
-        match self.read_strategy() {
-            ReadStrategy::Short => self.caps.max_response_data().min(256),
-            ReadStrategy::Extended => self.caps.max_response_data(),
+    /// Selects the key reference of a secret, refusing one that no public
+    /// source confirms (before anything is sent).
+    pub(crate) async fn select_key_reference(&mut self, kind: PinKind) -> Result<(), CardError> {
+        let key = kind.key_reference();
+        if !key.is_confirmed() {
+            return Err(CardError::UnconfirmedKeyReference { ef: key.ef });
         }
+        self.select_application(&key.aid, kind.application_name())
+            .await?;
+        self.select_file(key.ef).await
     }
 
-    /// Reads the first chunk of the selected file: as much as one READ BINARY
-    /// carries. With extended length that is usually the whole file.
-    /// A card that refuses extended length (`6700`) is read with short reads.
-    pub async fn read_first_chunk(&mut self) -> Result<Vec<u8>, CardError> {
-        let le = self.max_read();
-        match self.read_binary(0, le).await {
-            Err(CardError::Refused { sw, .. }) if le > 256 && sw == StatusWord::WRONG_LENGTH => {
-                self.extended_refused = true;
-                let le = self.max_read();
-                self.read_binary(0, le).await
-            }
-            other => other,
-        }
-    }
-
-    /// Completes a TLV-sized file whose first bytes were read already: reads
-    /// exactly what the header says is missing, never past the end.
-    pub async fn read_rest(&mut self, mut data: Vec<u8>) -> Result<Vec<u8>, CardError> {
-        let total = tlv::read_header(&data)?.total_len();
-        let step = self.max_read();
-        while data.len() < total {
-            let want = (total - data.len()).min(step);
-            let chunk = self.read_binary(data.len(), want).await?;
-            if chunk.is_empty() {
-                return Err(CardError::Malformed(format!(
-                    "file ends at {} bytes, its header says {total}",
-                    data.len()
-                )));
-            }
-            data.extend_from_slice(&chunk);
-        }
-        data.truncate(total);
-        Ok(data)
-    }
-
-    /// Reads a whole TLV-sized file that is already selected.
-    pub async fn read_tlv_file(&mut self) -> Result<Vec<u8>, CardError> {
-        let first = self.read_first_chunk().await?;
-        self.read_rest(first).await
-    }
-
-    /// Retry-counter query: the 4-byte `00 20 00 80` on the selected PIN file.
-    /// Never spends a try.
+    /// Retry-counter query: the 4-byte `00 20 00 80` (VERIFY without data) on
+    /// the selected key reference. Never spends a try; answers `63Cx` (x tries
+    /// left), `9000` when already verified, `6984` when locked. The 5-byte form
+    /// with an Le got `6700` from a real card. Sources:
+    /// `lulitech-dev/jpki-signer-android` (the 4-byte form), `soltia48/myna-card:src/card.rs`
+    /// (`pin_retries`), ISO/IEC 7816-4 (VERIFY with an absent data field).
     pub async fn query_retry_counter(&mut self) -> Result<StatusWord, CardError> {
         let cmd = Command::new(0x00, ins::VERIFY, 0x00, 0x80);
         Ok(self.exchange(&cmd).await?.sw)

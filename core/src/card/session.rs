@@ -6,6 +6,13 @@
 //! success, on any answer to VERIFY, on abort and on card change. A VERIFY
 //! whose answer was lost puts the PIN in doubt: the next tap reads the retry
 //! counter before anything else, and a VERIFY is never re-sent on its own.
+//!
+//! PIN first: a shell asks for the PIN before the tap that uses it, showing
+//! [`CardSession::prompt`] (the last counter read of this card in this
+//! session), then opens the NFC session and runs the step: one tap per PIN
+//! step, and no card transaction held across a prompt. The tap reads the
+//! counter again before VERIFY; fewer tries than were shown, and nothing is
+//! sent ([`PinError::CounterChanged`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,11 +21,11 @@ use super::apdu::{ins, Command};
 use super::card_info::BasicFour;
 use super::certificate::{CertSerial, CertificateInfo};
 use super::error::CardError;
-use super::link::CardLink;
+use super::link::{CardLink, ReaderMemory};
 use super::status::StatusKind;
 use super::transport::CardTransport;
 use crate::pin::{
-    Decision, LastTry, Pin, PinError, PinGuard, PinKind, PinStatus, Recheck, Refusal,
+    Decision, LastTry, Pin, PinError, PinGuard, PinKind, PinPrompt, PinStatus, Recheck, Refusal,
 };
 
 /// What a tap found.
@@ -33,12 +40,27 @@ pub struct TapReport {
     pub recheck: Option<Recheck>,
 }
 
-/// A holder's session: binding, entered PIN, and per-secret guards.
+/// A PIN typed for the next VERIFY, with the count shown when it was typed.
+struct Entered {
+    pin: Pin,
+    /// The last known counter of its secret when it was typed (what the
+    /// prompt showed); `None` when none was known.
+    shown: Option<PinStatus>,
+}
+
+/// A holder's session: binding, entered PIN, per-secret guards, and the last
+/// retry counters read from the bound card.
 #[derive(Default)]
 pub struct CardSession {
     bound: Option<CertSerial>,
-    entered: Option<Pin>,
+    entered: Option<Entered>,
     guards: BTreeMap<PinKind, PinGuard>,
+    /// The last counter read (or answered by a VERIFY) of each secret of
+    /// the bound card, across taps. Only for prompts: a VERIFY always
+    /// follows a reading in its own tap.
+    known: BTreeMap<PinKind, PinStatus>,
+    /// What the taps learnt about the reader (extended length refused).
+    reader: Arc<ReaderMemory>,
 }
 
 impl CardSession {
@@ -51,13 +73,40 @@ impl CardSession {
         self.bound.as_ref()
     }
 
-    /// Keeps a PIN for the next VERIFY (replacing, and wiping, any other).
+    /// Keeps a PIN for the next VERIFY (replacing, and wiping, any other),
+    /// with the count [`Self::prompt`] shows now: the one the holder was
+    /// shown. The VERIFY is refused when the card shows fewer.
     pub fn enter_pin(&mut self, pin: Pin) {
-        self.entered = Some(pin);
+        let shown = self.known_status(pin.kind());
+        self.entered = Some(Entered { pin, shown });
     }
 
     pub fn has_pin(&self, kind: PinKind) -> bool {
-        self.entered.as_ref().is_some_and(|p| p.kind() == kind)
+        self.entered.as_ref().is_some_and(|e| e.pin.kind() == kind)
+    }
+
+    /// The last retry counter of `kind` read from the bound card in this
+    /// session (a successful VERIFY counts as a reset to the maximum);
+    /// `None` when never read, or when a VERIFY's answer was lost since.
+    pub fn known_status(&self, kind: PinKind) -> Option<PinStatus> {
+        if self.pin_in_doubt(kind) {
+            return None;
+        }
+        self.known.get(&kind).copied()
+    }
+
+    /// What to show when asking for the PIN of `kind` before the tap that
+    /// uses it.
+    pub fn prompt(&self, kind: PinKind) -> PinPrompt {
+        PinPrompt::from_known(self.known_status(kind))
+    }
+
+    /// Records a counter of the bound card (a `Verified` answer says nothing
+    /// about the count and is not kept).
+    fn note(&mut self, kind: PinKind, status: PinStatus) {
+        if status != PinStatus::Verified {
+            self.known.insert(kind, status);
+        }
     }
 
     /// Wipes the entered PIN.
@@ -71,15 +120,25 @@ impl CardSession {
     }
 
     /// Ends the session: wipes the PIN, forgets the card and every doubt.
+    /// What was learnt about the reader is kept.
     pub fn abort(&mut self) {
-        *self = Self::default();
+        let reader = Arc::clone(&self.reader);
+        *self = Self {
+            reader,
+            ..Self::default()
+        };
+    }
+
+    /// What the taps of this session learnt about the reader.
+    pub fn reader_memory(&self) -> &ReaderMemory {
+        &self.reader
     }
 
     /// Starts a tap on `transport`: settles any PIN in doubt by reading its
     /// retry counter first, then reads which card this is and checks it
     /// against the one the session is bound to.
     pub async fn tap(&mut self, transport: Arc<dyn CardTransport>) -> Result<Tap<'_>, CardError> {
-        let mut link = CardLink::new(transport);
+        let mut link = CardLink::with_memory(transport, Arc::clone(&self.reader));
         let mut statuses = BTreeMap::new();
         let mut recheck = None;
         let doubtful: Vec<PinKind> = self
@@ -109,6 +168,9 @@ impl CardSession {
             recheck = None;
         }
         self.bound = Some(serial.clone());
+        for (kind, status) in &statuses {
+            self.note(*kind, *status);
+        }
         Ok(Tap {
             session: self,
             link,
@@ -123,11 +185,9 @@ impl CardSession {
     }
 }
 
-/// Selects the secret's file and asks its retry counter (no try spent).
+/// Selects the secret's key reference and asks its retry counter (no try spent).
 async fn read_status(link: &mut CardLink, kind: PinKind) -> Result<PinStatus, CardError> {
-    link.select_application(kind.aid(), kind.application_name())
-        .await?;
-    link.select_file(kind.ef()).await?;
+    link.select_key_reference(kind).await?;
     let sw = link.query_retry_counter().await?;
     PinStatus::from_query(sw)
 }
@@ -186,6 +246,7 @@ impl Tap<'_> {
         }
         let status = read_status(&mut self.link, kind).await?;
         self.statuses.insert(kind, status);
+        self.session.note(kind, status);
         if let Some(recheck) = self
             .session
             .guards
@@ -199,14 +260,22 @@ impl Tap<'_> {
     }
 
     /// Verifies the entered PIN of `kind` under the safety rules: counter
-    /// first; nothing sent when locked, or on the last try unless confirmed.
+    /// first (read in this tap); nothing sent when locked, on the last try
+    /// unless confirmed, or when the card shows fewer tries than were shown
+    /// when the PIN was typed (the PIN is then wiped).
     pub async fn verify(&mut self, kind: PinKind, last_try: LastTry) -> Result<(), PinError> {
         if !self.session.has_pin(kind) {
             return Err(PinError::NoPinEntered(kind));
         }
+        if kind == PinKind::UserAuth {
+            // The user-authentication PIN is verified only to sign: a reader
+            // that cannot return the signature must not cost a try.
+            self.link.check_signature_fits()?;
+        }
         let status = self.pin_status(kind).await?;
+        let shown = self.session.entered.as_ref().and_then(|e| e.shown);
         let guard = self.session.guards.entry(kind).or_default();
-        let tries_left = match guard.decide(status, last_try) {
+        let tries_left = match guard.decide(status, last_try, shown) {
             Decision::AlreadyVerified => {
                 self.session.clear_pin();
                 self.link.mark_verified(kind);
@@ -222,10 +291,18 @@ impl Tap<'_> {
             Decision::Refuse(Refusal::LastTry) => {
                 return Err(PinError::LastTryNeedsConfirmation(kind))
             }
+            Decision::Refuse(Refusal::FewerThanShown { shown, tries_left }) => {
+                self.session.clear_pin();
+                return Err(PinError::CounterChanged {
+                    kind,
+                    shown,
+                    tries_left,
+                });
+            }
             Decision::Send { tries_left } => tries_left,
         };
         // From here on the PIN is used once and wiped whatever happens.
-        let Some(pin) = self.session.entered.take() else {
+        let Some(Entered { pin, .. }) = self.session.entered.take() else {
             return Err(PinError::NoPinEntered(kind));
         };
         guard.sending(tries_left);
@@ -234,9 +311,15 @@ impl Tap<'_> {
         drop(pin);
         let response = match self.link.exchange(&cmd).await {
             Ok(r) => r,
-            Err(CardError::Apdu(e)) => {
+            // Known not to have reached the card: no try was spent. The PIN
+            // is wiped all the same (it is used once); the holder types it again.
+            Err(e @ CardError::Apdu(_)) => {
                 guard.answered();
-                return Err(PinError::Card(CardError::Apdu(e)));
+                return Err(PinError::Card(e));
+            }
+            Err(CardError::Transport(t)) if !t.may_have_reached_card() => {
+                guard.answered();
+                return Err(PinError::Card(CardError::Transport(t)));
             }
             Err(_) => {
                 return Err(PinError::MaybeCounted {
@@ -250,10 +333,15 @@ impl Tap<'_> {
             StatusKind::Ok => {
                 self.link.mark_verified(kind);
                 self.statuses.insert(kind, PinStatus::Verified);
+                // A correct PIN resets the counter ("three wrong entries in
+                // a row" lock it: ../shared/domain.md, The card).
+                self.session
+                    .note(kind, PinStatus::TriesLeft(kind.max_tries()));
                 Ok(())
             }
             StatusKind::TriesLeft(0) | StatusKind::Locked => {
                 self.statuses.insert(kind, PinStatus::Locked);
+                self.session.note(kind, PinStatus::Locked);
                 Err(PinError::Locked {
                     kind,
                     by_this_try: response.sw.kind() != StatusKind::Locked,
@@ -261,6 +349,7 @@ impl Tap<'_> {
             }
             StatusKind::TriesLeft(n) => {
                 self.statuses.insert(kind, PinStatus::TriesLeft(n));
+                self.session.note(kind, PinStatus::TriesLeft(n));
                 Err(PinError::WrongPin {
                     kind,
                     tries_left: n,
@@ -276,6 +365,7 @@ impl Tap<'_> {
     /// Signs a SHA-256 hash with the user-authentication key (PKCS#1 v1.5,
     /// 256 bytes). The user-authentication PIN must be verified in this tap.
     pub async fn sign(&mut self, digest: &[u8; 32]) -> Result<Vec<u8>, CardError> {
+        self.link.check_signature_fits()?;
         if !self.link.is_verified(PinKind::UserAuth) {
             return Err(CardError::NotVerified(PinKind::UserAuth.label()));
         }

@@ -1,4 +1,11 @@
 //! Status words (SW1 SW2) and what they mean on a My Number Card.
+//!
+//! Sources: the meanings are those of ISO/IEC 7816-4 (interindustry status
+//! words), as OpenSC tabulates them (`OpenSC/OpenSC:src/libopensc/iso7816.c`,
+//! `iso7816_errors`); what the My Number Card answers in each situation is
+//! from `soltia48/myna-card:src/apdu.rs` and `src/card.rs` (`6984` for a
+//! locked PIN, `63Cx` to the 4-byte retry query, `6A82` for a missing file or
+//! application, `6982` before VERIFY), see `shared/card-protocol.md`.
 
 use std::fmt;
 
@@ -36,6 +43,10 @@ pub enum StatusKind {
     InsNotSupported,
     /// `6E00`: class not supported.
     ClaNotSupported,
+    /// `6400` execution error (non-volatile memory unchanged), `6581` memory
+    /// failure, `6F00` no precise diagnosis: the command failed without an
+    /// effect a repeat could double. A read may be sent again.
+    ExecutionError,
     /// Anything else.
     Other,
 }
@@ -78,6 +89,12 @@ impl StatusWord {
         self == Self::OK
     }
 
+    /// Whether an idempotent command (a read) that got this answer may be
+    /// sent again: the execution-error family ([`StatusKind::ExecutionError`]).
+    pub fn is_transient(self) -> bool {
+        self.kind() == StatusKind::ExecutionError
+    }
+
     pub fn kind(self) -> StatusKind {
         match (self.sw1(), self.sw2()) {
             (0x90, 0x00) => StatusKind::Ok,
@@ -93,6 +110,7 @@ impl StatusWord {
             (0x6B, 0x00) => StatusKind::OffsetBeyondEnd,
             (0x6D, 0x00) => StatusKind::InsNotSupported,
             (0x6E, 0x00) => StatusKind::ClaNotSupported,
+            (0x64, 0x00) | (0x65, 0x81) | (0x6F, 0x00) => StatusKind::ExecutionError,
             _ => StatusKind::Other,
         }
     }
@@ -114,6 +132,7 @@ impl StatusWord {
             StatusKind::OffsetBeyondEnd => "offset beyond end of file",
             StatusKind::InsNotSupported => "instruction not supported",
             StatusKind::ClaNotSupported => "class not supported",
+            StatusKind::ExecutionError => "execution error",
             StatusKind::Other => "unexpected status",
         }
     }
@@ -147,6 +166,9 @@ mod tests {
         assert_eq!(StatusWord(0x6700).kind(), StatusKind::WrongLength);
         assert_eq!(StatusWord(0x6110).kind(), StatusKind::MoreData(0x10));
         assert_eq!(StatusWord(0x6C20).kind(), StatusKind::WrongLe(0x20));
+        assert_eq!(StatusWord(0x6581).kind(), StatusKind::ExecutionError);
+        assert!(StatusWord(0x6F00).is_transient() && StatusWord(0x6400).is_transient());
+        assert!(!StatusWord(0x6982).is_transient() && !StatusWord(0x63C2).is_transient());
         // 63 00 without the C nibble is not a retry counter.
         assert_eq!(StatusWord(0x6300).kind(), StatusKind::Other);
     }

@@ -5,5 +5,5 @@ mod safety;
 mod secret;
 
 pub(crate) use safety::{Decision, PinGuard, Refusal};
-pub use safety::{LastTry, PinError, PinStatus, Recheck};
+pub use safety::{LastTry, PinError, PinPrompt, PinStatus, Recheck};
 pub use secret::{Pin, PinFormatError, PinKind};

@@ -1,6 +1,7 @@
 //! The rules that keep a holder from locking the card by accident:
-//! what the retry counter means, when a VERIFY may be sent, and what to do
-//! after a VERIFY whose answer never arrived.
+//! what the retry counter means, what to show when the PIN is asked before
+//! the tap that uses it, when a VERIFY may be sent, and what to do after a
+//! VERIFY whose answer never arrived.
 
 use crate::card::{CardError, StatusKind, StatusWord};
 
@@ -32,6 +33,46 @@ impl PinStatus {
     }
 }
 
+/// What a shell shows when it asks for a PIN before the tap that uses it
+/// ("PIN first": ask, then open the NFC session, then run the step). It comes
+/// from the last retry-counter reading of this card in this session; the tap
+/// reads the counter again before any VERIFY, so safety never rests on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinPrompt {
+    /// Ask for the PIN and show `tries_left` (2 or more).
+    Ask { tries_left: u8 },
+    /// One try left: ask only after the holder explicitly agrees to spend it
+    /// (a mistake locks the card), then pass [`LastTry::Confirmed`].
+    ConfirmLastTry,
+    /// Locked: do not ask; only the municipal counter can reset it.
+    Locked,
+    /// Not known: no reading of this card yet in this session, or a VERIFY's
+    /// answer was lost since. Tap once to read the counter before asking.
+    ReadFirst,
+}
+
+impl PinPrompt {
+    /// The prompt for the last known counter (`None`: unknown).
+    pub fn from_known(known: Option<PinStatus>) -> Self {
+        match known {
+            None | Some(PinStatus::Verified) => PinPrompt::ReadFirst,
+            Some(PinStatus::Locked) | Some(PinStatus::TriesLeft(0)) => PinPrompt::Locked,
+            Some(PinStatus::TriesLeft(1)) => PinPrompt::ConfirmLastTry,
+            Some(PinStatus::TriesLeft(n)) => PinPrompt::Ask { tries_left: n },
+        }
+    }
+
+    /// The tries shown at this prompt (0 when locked; `None` when unknown).
+    pub fn tries_left(self) -> Option<u8> {
+        match self {
+            PinPrompt::Ask { tries_left } => Some(tries_left),
+            PinPrompt::ConfirmLastTry => Some(1),
+            PinPrompt::Locked => Some(0),
+            PinPrompt::ReadFirst => None,
+        }
+    }
+}
+
 /// Whether the holder has explicitly agreed to spend the very last try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LastTry {
@@ -52,6 +93,18 @@ pub enum PinError {
     LastTryNeedsConfirmation(PinKind),
     #[error("the {} is locked: reset it at the municipal counter", kind.label())]
     Locked { kind: PinKind, by_this_try: bool },
+    /// The card shows fewer tries than the holder was shown when the PIN
+    /// was typed (another app spent a try meanwhile, or locked it): no
+    /// VERIFY was sent and the PIN was wiped. Ask again with `tries_left`
+    /// (0: locked); one left needs the last-try confirmation first.
+    #[error("{}", counter_changed_message(*.kind, *.shown, *.tries_left))]
+    CounterChanged {
+        kind: PinKind,
+        /// The tries shown when the PIN was typed.
+        shown: u8,
+        /// The tries the card shows now (0: locked).
+        tries_left: u8,
+    },
     #[error("the card was lost while the {} was being checked: the try may have counted; tap the card again to see how many tries are left", kind.label())]
     MaybeCounted { kind: PinKind, tries_before: u8 },
     /// The card could not be asked; no VERIFY was sent and no try was spent.
@@ -71,6 +124,25 @@ impl PinError {
                 }
                 | PinError::MaybeCounted { .. }
         )
+    }
+}
+
+fn counter_changed_message(kind: PinKind, shown: u8, tries_left: u8) -> String {
+    let label = kind.label();
+    let tries = |n: u8| format!("{n} {}", if n == 1 { "try" } else { "tries" });
+    let was = tries(shown);
+    match tries_left {
+        0 => format!(
+            "the {label} was locked after the PIN was typed ({was} left were shown; \
+             another app may have used it): nothing was sent to the card; reset it at \
+             the municipal counter"
+        ),
+        n => format!(
+            "the card now shows {} of the {label} left, not the {was} shown when the PIN \
+             was typed (another app may have used it): nothing was sent to the card; \
+             enter the PIN again",
+            tries(n)
+        ),
     }
 }
 
@@ -103,6 +175,12 @@ pub(crate) enum Decision {
 pub(crate) enum Refusal {
     Locked,
     LastTry,
+    /// The card shows fewer tries (`tries_left`, 0 = locked) than the
+    /// `shown` ones the PIN was typed with.
+    FewerThanShown {
+        shown: u8,
+        tries_left: u8,
+    },
 }
 
 impl PinGuard {
@@ -110,13 +188,31 @@ impl PinGuard {
         self.in_doubt.is_some()
     }
 
-    /// Decides whether a VERIFY may go out. Never when in doubt: the counter
-    /// must be re-read first (`resolve`).
-    pub fn decide(&self, status: PinStatus, last_try: LastTry) -> Decision {
+    /// Decides whether a VERIFY may go out, given the counter just read
+    /// (`status`) and the one shown when the PIN was typed (`shown`, when
+    /// it was shown). Never when in doubt: the counter must be re-read first
+    /// (`resolve`). Fewer tries than shown: refused whatever the holder
+    /// confirmed (the confirmation was given for another count).
+    pub fn decide(
+        &self,
+        status: PinStatus,
+        last_try: LastTry,
+        shown: Option<PinStatus>,
+    ) -> Decision {
         debug_assert!(
             self.in_doubt.is_none(),
             "decide() before the counter was re-read"
         );
+        let now = match status {
+            PinStatus::TriesLeft(n) => Some(n),
+            PinStatus::Locked => Some(0),
+            PinStatus::Verified => None,
+        };
+        if let (Some(PinStatus::TriesLeft(shown)), Some(tries_left)) = (shown, now) {
+            if tries_left < shown {
+                return Decision::Refuse(Refusal::FewerThanShown { shown, tries_left });
+            }
+        }
         match status {
             PinStatus::Verified => Decision::AlreadyVerified,
             PinStatus::Locked | PinStatus::TriesLeft(0) => Decision::Refuse(Refusal::Locked),
@@ -192,29 +288,128 @@ mod tests {
         let g = PinGuard::default();
         for n in 2..=15 {
             assert_eq!(
-                g.decide(PinStatus::TriesLeft(n), LastTry::Refuse),
+                g.decide(PinStatus::TriesLeft(n), LastTry::Refuse, None),
                 Decision::Send { tries_left: n }
             );
         }
         assert_eq!(
-            g.decide(PinStatus::TriesLeft(1), LastTry::Refuse),
+            g.decide(PinStatus::TriesLeft(1), LastTry::Refuse, None),
             Decision::Refuse(Refusal::LastTry)
         );
         assert_eq!(
-            g.decide(PinStatus::TriesLeft(1), LastTry::Confirmed),
+            g.decide(PinStatus::TriesLeft(1), LastTry::Confirmed, None),
             Decision::Send { tries_left: 1 }
         );
         assert_eq!(
-            g.decide(PinStatus::TriesLeft(0), LastTry::Confirmed),
+            g.decide(PinStatus::TriesLeft(0), LastTry::Confirmed, None),
             Decision::Refuse(Refusal::Locked)
         );
         assert_eq!(
-            g.decide(PinStatus::Locked, LastTry::Confirmed),
+            g.decide(PinStatus::Locked, LastTry::Confirmed, None),
             Decision::Refuse(Refusal::Locked)
         );
         assert_eq!(
-            g.decide(PinStatus::Verified, LastTry::Refuse),
+            g.decide(PinStatus::Verified, LastTry::Refuse, None),
             Decision::AlreadyVerified
+        );
+    }
+
+    #[test]
+    fn fewer_tries_than_shown_are_refused_whatever_was_confirmed() {
+        let g = PinGuard::default();
+        let shown = |n| Some(PinStatus::TriesLeft(n));
+        // Another app spent a try meanwhile.
+        assert_eq!(
+            g.decide(PinStatus::TriesLeft(2), LastTry::Refuse, shown(3)),
+            Decision::Refuse(Refusal::FewerThanShown {
+                shown: 3,
+                tries_left: 2
+            })
+        );
+        // The last try was reached elsewhere: a confirmation given for 2 does not count.
+        for last_try in [LastTry::Refuse, LastTry::Confirmed] {
+            assert_eq!(
+                g.decide(PinStatus::TriesLeft(1), last_try, shown(2)),
+                Decision::Refuse(Refusal::FewerThanShown {
+                    shown: 2,
+                    tries_left: 1
+                })
+            );
+        }
+        // Locked elsewhere.
+        assert_eq!(
+            g.decide(PinStatus::Locked, LastTry::Confirmed, shown(1)),
+            Decision::Refuse(Refusal::FewerThanShown {
+                shown: 1,
+                tries_left: 0
+            })
+        );
+        // The same count, or more (reset at the counter): the usual rules.
+        assert_eq!(
+            g.decide(PinStatus::TriesLeft(3), LastTry::Refuse, shown(3)),
+            Decision::Send { tries_left: 3 }
+        );
+        assert_eq!(
+            g.decide(PinStatus::TriesLeft(3), LastTry::Refuse, shown(1)),
+            Decision::Send { tries_left: 3 }
+        );
+        assert_eq!(
+            g.decide(PinStatus::TriesLeft(1), LastTry::Refuse, shown(1)),
+            Decision::Refuse(Refusal::LastTry)
+        );
+        assert_eq!(
+            g.decide(PinStatus::TriesLeft(1), LastTry::Confirmed, shown(1)),
+            Decision::Send { tries_left: 1 }
+        );
+        assert_eq!(
+            g.decide(PinStatus::Verified, LastTry::Refuse, shown(3)),
+            Decision::AlreadyVerified
+        );
+    }
+
+    #[test]
+    fn prompts_follow_the_last_known_count() {
+        assert_eq!(PinPrompt::from_known(None), PinPrompt::ReadFirst);
+        assert_eq!(
+            PinPrompt::from_known(Some(PinStatus::Verified)),
+            PinPrompt::ReadFirst
+        );
+        assert_eq!(
+            PinPrompt::from_known(Some(PinStatus::TriesLeft(3))),
+            PinPrompt::Ask { tries_left: 3 }
+        );
+        assert_eq!(
+            PinPrompt::from_known(Some(PinStatus::TriesLeft(1))),
+            PinPrompt::ConfirmLastTry
+        );
+        assert_eq!(
+            PinPrompt::from_known(Some(PinStatus::Locked)),
+            PinPrompt::Locked
+        );
+        assert_eq!(PinPrompt::Locked.tries_left(), Some(0));
+        assert_eq!(PinPrompt::ReadFirst.tries_left(), None);
+    }
+
+    #[test]
+    fn a_changed_counter_states_the_true_count() {
+        let k = PinKind::UserAuth;
+        let e = PinError::CounterChanged {
+            kind: k,
+            shown: 3,
+            tries_left: 1,
+        };
+        let text = e.to_string();
+        assert!(text.contains("1 try") && text.contains("3 tries"), "{text}");
+        assert!(!e.may_have_spent_a_try());
+        let text = PinError::CounterChanged {
+            kind: k,
+            shown: 2,
+            tries_left: 0,
+        }
+        .to_string();
+        assert!(
+            text.contains("locked") && text.contains("2 tries"),
+            "{text}"
         );
     }
 

@@ -36,20 +36,13 @@ impl PinKind {
         }
     }
 
-    /// The application holding the secret.
-    pub fn aid(self) -> &'static [u8; 10] {
+    /// The key reference of the secret: its application and EF, with the
+    /// public sources that show them (see [`files`]).
+    pub fn key_reference(self) -> &'static files::KeyReference {
         match self {
-            PinKind::UserAuth => &files::JPKI_AID,
-            PinKind::CardInfo | PinKind::CardInfoCodeB => &files::CARD_INFO_AID,
-        }
-    }
-
-    /// The elementary file of the secret.
-    pub fn ef(self) -> u16 {
-        match self {
-            PinKind::UserAuth => files::jpki::AUTH_PIN,
-            PinKind::CardInfo => files::card_info::PIN,
-            PinKind::CardInfoCodeB => files::card_info::CODE_B,
+            PinKind::UserAuth => &files::jpki::AUTH_PIN_REF,
+            PinKind::CardInfo => &files::card_info::PIN_REF,
+            PinKind::CardInfoCodeB => &files::card_info::CODE_B_REF,
         }
     }
 

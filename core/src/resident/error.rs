@@ -153,6 +153,7 @@ impl ResidentError {
                 PinError::LastTryNeedsConfirmation(_) => "pin_last_try_needs_confirmation",
                 PinError::Locked { .. } => "pin_locked",
                 PinError::MaybeCounted { .. } => "pin_maybe_counted",
+                PinError::CounterChanged { .. } => "pin_counter_changed",
                 PinError::Card(c) => card_code(c),
             },
             Card(c) => card_code(c),

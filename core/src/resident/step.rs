@@ -18,6 +18,8 @@ pub enum EndReason {
     IdleTimeout,
     /// The resident or staff ended it.
     Aborted,
+    /// The My Key ID was revoked: nothing more can be done with it.
+    Revoked,
 }
 
 impl EndReason {
@@ -26,6 +28,7 @@ impl EndReason {
             EndReason::CardChanged => "card_changed",
             EndReason::IdleTimeout => "idle_timeout",
             EndReason::Aborted => "aborted",
+            EndReason::Revoked => "my_key_id_revoked",
         }
     }
 }
@@ -33,9 +36,12 @@ impl EndReason {
 /// The screen a shell shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Step {
-    /// Tap the card (it is read without a PIN).
+    /// Tap the card (it is read without a PIN; the PIN's retry counter is
+    /// read in the same tap, spending no try).
     ReadCard,
-    /// Type the 4-digit user-authentication PIN, then tap.
+    /// Type the 4-digit user-authentication PIN (showing
+    /// `ResidentSession::pin_prompt`), then tap once: the card checks it
+    /// and signs in that tap.
     EnterPin { purpose: PinPurpose },
     /// Get a My Key ID: ask for a candidate or check an own choice.
     /// `own_choice_allowed` turns false after 3 own choices were found taken

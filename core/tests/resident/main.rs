@@ -8,4 +8,5 @@ mod change;
 mod child;
 mod flow;
 mod submit;
+mod taps;
 mod validation;

@@ -3,12 +3,12 @@
 
 #![allow(dead_code)]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use cardsim::{CardSpec, CardState, PinId, SharedCard, SimCard, SimTransport};
-use mynapoint_core::card::{CardTransport, ReaderCapabilities};
-use mynapoint_core::pin::LastTry;
+use mynapoint_core::card::{CardSession, CardTransport, ReaderCapabilities};
+use mynapoint_core::pin::{LastTry, Pin, PinError, PinKind};
 use mynapoint_core::platform::{Notifications, PlatformApi};
 use mynapoint_core::resident::*;
 
@@ -60,6 +60,75 @@ pub fn tap(card: &SharedCard) -> Arc<SimTransport> {
 
 pub fn dyn_t(t: &Arc<SimTransport>) -> Arc<dyn CardTransport> {
     t.clone()
+}
+
+/// A phone that counts its taps: every [`Phone::tap`] is a new transport
+/// (a new NFC session, one "hold your card to the phone").
+pub struct Phone {
+    card: SharedCard,
+    taps: Mutex<Vec<Arc<SimTransport>>>,
+}
+
+impl Phone {
+    pub fn new(card: &SharedCard) -> Self {
+        Self {
+            card: card.clone(),
+            taps: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A new tap.
+    pub fn tap(&self) -> Arc<dyn CardTransport> {
+        let t = tap(&self.card);
+        self.taps.lock().unwrap().push(t.clone());
+        t
+    }
+
+    /// The last tap's transport.
+    pub fn last(&self) -> Arc<SimTransport> {
+        self.taps.lock().unwrap().last().expect("a tap").clone()
+    }
+
+    pub fn taps(&self) -> usize {
+        self.taps.lock().unwrap().len()
+    }
+
+    /// APDUs exchanged over every tap.
+    pub fn apdus(&self) -> usize {
+        self.taps
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|t| t.exchanges())
+            .sum()
+    }
+
+    pub fn verifies(&self) -> usize {
+        self.taps
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|t| t.verifies_reached_card())
+            .sum()
+    }
+}
+
+/// Another app on another phone spends `n` tries of `card`'s PIN with a
+/// wrong one (the last with its holder's confirmation).
+pub async fn another_app_spends(card: &SharedCard, n: usize) {
+    let mut other = CardSession::new();
+    for _ in 0..n {
+        other.enter_pin(Pin::user_auth(WRONG_PIN).unwrap());
+        let mut t = other.tap(dyn_t(&tap(card))).await.expect("tap");
+        let e = t
+            .verify(PinKind::UserAuth, LastTry::Confirmed)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, PinError::WrongPin { .. } | PinError::Locked { .. }),
+            "{e:?}"
+        );
+    }
 }
 
 pub fn tries_left(card: &SharedCard) -> u8 {

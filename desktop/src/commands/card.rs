@@ -13,25 +13,47 @@ use crate::cli::{CardCommand, CardCommon, FaceArgs, SignArgs};
 use crate::exit::Exit;
 use crate::{open_card, print_json, Failure};
 
+/// The secret a command presents, and whether its last try is confirmed.
+fn secret_of(command: &CardCommand) -> Option<(PinKind, bool, bool)> {
+    match command {
+        CardCommand::Verify(a) => Some((PinKind::UserAuth, a.pin_stdin, a.confirm_last_try)),
+        CardCommand::BasicInfo(a) => Some((PinKind::CardInfo, a.pin_stdin, a.confirm_last_try)),
+        CardCommand::Sign(a) => Some((PinKind::UserAuth, a.pin.pin_stdin, a.pin.confirm_last_try)),
+        CardCommand::Face(a) => Some((PinKind::CardInfoCodeB, a.code_stdin, a.confirm_last_try)),
+        _ => None,
+    }
+}
+
 /// Runs one `card` subcommand.
+///
+/// A secret is always known before the connection that presents it: read
+/// from standard input before the card is touched, or typed at a prompt that
+/// shows the tries left, read in a first connection that ends before the
+/// prompt. No PC/SC transaction is held while a person types (WinSCard resets
+/// a card whose transaction stays idle for about 5 seconds), and the card is
+/// on the reader only for the exchanges themselves.
 pub async fn run(command: &CardCommand, out: &mut dyn Write) -> Result<(), Failure> {
     let common = command.common();
-    // A PIN from standard input is read and checked before the card is touched.
-    let early = match command {
-        CardCommand::Verify(a) => early_secret(PinKind::UserAuth, a.pin_stdin)?,
-        CardCommand::BasicInfo(a) => early_secret(PinKind::CardInfo, a.pin_stdin)?,
-        CardCommand::Sign(a) => early_secret(PinKind::UserAuth, a.pin.pin_stdin)?,
-        CardCommand::Face(a) => early_secret(PinKind::CardInfoCodeB, a.code_stdin)?,
-        _ => None,
+    let mut session = CardSession::new();
+    let secret = match secret_of(command) {
+        Some((kind, true, _)) => Some(stdin_secret(kind)?),
+        Some((kind, false, confirm)) => {
+            let transport: Arc<dyn CardTransport> = open_card(&common.reader)?;
+            let mut tap = session.tap(transport).await?;
+            let tries = tries_before_prompt(&mut tap, kind, confirm).await;
+            print_trace(common.trace, &tap);
+            drop(tap); // the connection (and its transaction) ends here
+            Some(prompt_secret(kind, tries?)?)
+        }
+        None => None,
     };
     let transport: Arc<dyn CardTransport> = open_card(&common.reader)?;
-    let mut session = CardSession::new();
     let mut tap = session.tap(transport).await?;
     let result = match command {
         CardCommand::Info(c) => info(&mut tap, c, out).await,
         CardCommand::PinStatus(c) => pin_status(&mut tap, c, out).await,
         CardCommand::Verify(a) => {
-            verify(&mut tap, PinKind::UserAuth, early, a.confirm_last_try).await?;
+            verify(&mut tap, PinKind::UserAuth, secret, a.confirm_last_try).await?;
             emit(
                 out,
                 common.json,
@@ -39,19 +61,23 @@ pub async fn run(command: &CardCommand, out: &mut dyn Write) -> Result<(), Failu
                 "PIN verified.",
             )
         }
-        CardCommand::Sign(a) => sign(&mut tap, a, early, out).await,
+        CardCommand::Sign(a) => sign(&mut tap, a, secret, out).await,
         CardCommand::BasicInfo(a) => {
-            verify(&mut tap, PinKind::CardInfo, early, a.confirm_last_try).await?;
+            verify(&mut tap, PinKind::CardInfo, secret, a.confirm_last_try).await?;
             basic_four(&mut tap, &a.common, out).await
         }
-        CardCommand::Face(a) => face(&mut tap, a, early, out).await,
+        CardCommand::Face(a) => face(&mut tap, a, secret, out).await,
     };
-    if common.trace {
+    print_trace(common.trace, &tap);
+    result
+}
+
+fn print_trace(on: bool, tap: &Tap<'_>) {
+    if on {
         for entry in tap.link().trace().entries() {
             eprintln!("{entry}");
         }
     }
-    result
 }
 
 /// Prints JSON with `--json`, else the plain line.
@@ -68,10 +94,7 @@ fn emit<T: Serialize>(
     }
 }
 
-fn early_secret(kind: PinKind, from_stdin: bool) -> Result<Option<Pin>, Failure> {
-    if !from_stdin {
-        return Ok(None);
-    }
+fn stdin_secret(kind: PinKind) -> Result<Pin, Failure> {
     let mut line = Zeroizing::new(String::new());
     std::io::stdin().lock().read_line(&mut line).map_err(|e| {
         Failure::new(
@@ -81,52 +104,56 @@ fn early_secret(kind: PinKind, from_stdin: bool) -> Result<Option<Pin>, Failure>
         )
     })?;
     let text = line.trim_end_matches(['\r', '\n']);
-    Ok(Some(Pin::new(kind, text)?))
+    Ok(Pin::new(kind, text)?)
 }
 
-/// Counter first; refuses locked and unconfirmed last tries before asking.
+/// The tries left to show at the prompt; refuses (before anyone types) a
+/// locked secret and an unconfirmed last try. `None`: already verified.
+async fn tries_before_prompt(
+    tap: &mut Tap<'_>,
+    kind: PinKind,
+    confirm: bool,
+) -> Result<Option<u8>, Failure> {
+    match tap.pin_status(kind).await? {
+        PinStatus::Verified => Ok(None),
+        PinStatus::Locked => Err(PinError::Locked {
+            kind,
+            by_this_try: false,
+        }
+        .into()),
+        PinStatus::TriesLeft(1) if !confirm => Err(PinError::LastTryNeedsConfirmation(kind).into()),
+        PinStatus::TriesLeft(n) => Ok(Some(n)),
+    }
+}
+
+/// Presents `secret` under the core's rules, which read the counter again in
+/// this connection first: nothing is sent when locked, or on an unconfirmed
+/// last try.
 async fn verify(
     tap: &mut Tap<'_>,
     kind: PinKind,
-    early: Option<Pin>,
+    secret: Option<Pin>,
     confirm: bool,
 ) -> Result<(), Failure> {
-    let status = tap.pin_status(kind).await?;
     let last = if confirm {
         LastTry::Confirmed
     } else {
         LastTry::Refuse
     };
-    let tries = match status {
-        PinStatus::Verified => return Ok(()),
-        PinStatus::Locked => {
-            return Err(PinError::Locked {
-                kind,
-                by_this_try: false,
-            }
-            .into());
-        }
-        PinStatus::TriesLeft(1) if !confirm => {
-            return Err(PinError::LastTryNeedsConfirmation(kind).into());
-        }
-        PinStatus::TriesLeft(n) => n,
-    };
-    let pin = match early {
-        Some(pin) => pin,
-        None => prompt_secret(kind, tries)?,
-    };
-    tap.enter_pin(pin);
+    if let Some(pin) = secret {
+        tap.enter_pin(pin);
+    }
     tap.verify(kind, last).await?;
     Ok(())
 }
 
-fn prompt_secret(kind: PinKind, tries: u8) -> Result<Pin, Failure> {
-    let prompt = format!(
-        "{} ({} digits, {tries} {} left): ",
-        kind.label(),
-        kind.digits(),
-        if tries == 1 { "try" } else { "tries" }
-    );
+fn prompt_secret(kind: PinKind, tries: Option<u8>) -> Result<Pin, Failure> {
+    let left = match tries {
+        Some(1) => ", 1 try left".to_string(),
+        Some(n) => format!(", {n} tries left"),
+        None => String::new(),
+    };
+    let prompt = format!("{} ({} digits{left}): ", kind.label(), kind.digits());
     let typed = Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| {
         Failure::new(
             Exit::BadInput,
@@ -235,7 +262,7 @@ struct SignatureView {
 async fn sign(
     tap: &mut Tap<'_>,
     a: &SignArgs,
-    early: Option<Pin>,
+    secret: Option<Pin>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let data = std::fs::read(&a.input).map_err(|e| {
@@ -247,7 +274,7 @@ async fn sign(
     })?;
     let digest: [u8; 32] = Sha256::digest(&data).into();
     let cert = tap.certificate().await?;
-    verify(tap, PinKind::UserAuth, early, a.pin.confirm_last_try).await?;
+    verify(tap, PinKind::UserAuth, secret, a.pin.confirm_last_try).await?;
     let signature = tap.sign(&digest).await?;
     let verified = crate::signature::verifies(&cert, &digest, &signature);
     use base64::Engine as _;
@@ -311,10 +338,10 @@ async fn basic_four(tap: &mut Tap<'_>, c: &CardCommon, out: &mut dyn Write) -> R
 async fn face(
     tap: &mut Tap<'_>,
     a: &FaceArgs,
-    early: Option<Pin>,
+    secret: Option<Pin>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    verify(tap, PinKind::CardInfoCodeB, early, a.confirm_last_try).await?;
+    verify(tap, PinKind::CardInfoCodeB, secret, a.confirm_last_try).await?;
     basic_four(tap, &a.common, out).await
 }
 

@@ -47,7 +47,7 @@ pub fn spec(serial: u32) -> CardSpec {
         .name(NAME)
         .address(ADDRESS)
         .birth_date(BIRTH_DATE)
-        .sex(mynapoint_core::card::Sex::Female)
+        .sex(cardsim::Sex::Female)
         .serial(serial)
 }
 

@@ -1,6 +1,11 @@
 //! The steps that touch the card: reading it, the PIN, and card login.
 //! Every tap goes through the session's one `CardSession` and is checked
 //! against the bound card before anything else is done with it.
+//!
+//! PIN first, one tap per card step: the first tap reads the certificate and
+//! the retry counter (no try spent); each PIN step asks the PIN with
+//! [`ResidentSession::pin_prompt`] (no tap), then one tap reads the counter
+//! again, verifies and signs. The application takes three taps.
 
 use std::sync::Arc;
 
@@ -8,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::{is_other_card, ResidentSession};
 use crate::card::CardTransport;
-use crate::pin::{LastTry, Pin, PinError, PinKind, PinStatus, Recheck};
+use crate::pin::{LastTry, Pin, PinError, PinKind, PinPrompt, PinStatus, Recheck};
 use crate::platform::{Application, ErrorCode, LoginRequest, PlatformError};
 use crate::resident::error::ResidentError;
 use crate::resident::step::{PinPurpose, Step};
@@ -22,6 +27,9 @@ pub struct CardSummary {
     pub serial: String,
     pub expires_at_unix: u64,
     pub valid_now: bool,
+    /// The user-authentication PIN's retry counter, read in the same tap
+    /// (no try spent): what to show when the PIN is asked next.
+    pub pin: PinPrompt,
 }
 
 /// The retry counter, read without spending a try.
@@ -48,7 +56,8 @@ fn is_pin_step(step: Step) -> bool {
 }
 
 impl ResidentSession {
-    /// Reads the card (no PIN) and binds the session to it.
+    /// Reads the card (no PIN) and binds the session to it: one tap reads
+    /// the certificate and the PIN's retry counter (no try spent).
     pub async fn read_card(
         &mut self,
         transport: Arc<dyn CardTransport>,
@@ -60,11 +69,13 @@ impl ResidentSession {
             return Err(self.card_changed());
         }
         let certificate = tap.certificate().await?;
+        tap.pin_status(AUTH).await?;
         drop(tap);
         let summary = CardSummary {
             serial: certificate.serial.to_hex(),
             expires_at_unix: certificate.not_after_unix(),
             valid_now: certificate.is_valid_at(std::time::SystemTime::now()),
+            pin: self.card.prompt(AUTH),
         };
         self.bound = Some(certificate.serial.clone());
         self.held.certificate = Some(certificate);
@@ -74,15 +85,26 @@ impl ResidentSession {
         Ok(summary)
     }
 
+    /// What to show when asking for the PIN, before the tap that uses it:
+    /// the last counter read of the bound card (no tap). `ReadFirst` (a
+    /// VERIFY's answer was lost): tap with [`Self::pin_status`] first.
+    pub fn pin_prompt(&self) -> PinPrompt {
+        self.card.prompt(AUTH)
+    }
+
     /// Keeps the typed PIN for the next card step (format checked here;
-    /// nothing reaches the card).
+    /// nothing reaches the card). It is tied to the count
+    /// [`Self::pin_prompt`] shows now: the tap refuses to send it when the
+    /// card shows fewer tries ([`PinError::CounterChanged`], PIN wiped).
     pub fn enter_pin(&mut self, text: &str) -> Result<(), ResidentError> {
         self.begin(is_pin_step)?;
         self.card.enter_pin(Pin::user_auth(text)?);
         Ok(())
     }
 
-    /// Taps to read the retry counter (settling a lost VERIFY first).
+    /// Taps to read the retry counter (settling a lost VERIFY first). The
+    /// flow reads it with the card; this extra tap is for
+    /// [`PinPrompt::ReadFirst`], after a VERIFY's answer was lost.
     pub async fn pin_status(
         &mut self,
         transport: Arc<dyn CardTransport>,

@@ -10,7 +10,7 @@ use super::application::service_open;
 use super::card_steps::CardSummary;
 use super::{ChildHeld, ResidentSession};
 use crate::card::{CardSession, CardTransport};
-use crate::pin::{LastTry, Pin, PinKind};
+use crate::pin::{LastTry, Pin, PinKind, PinPrompt};
 use crate::platform::{Application, Charset};
 use crate::resident::clock::CivilDate;
 use crate::resident::error::ResidentError;
@@ -50,8 +50,9 @@ impl ResidentSession {
         Ok(())
     }
 
-    /// Reads the legal representative's card (no PIN) through a separate
-    /// card session. The child's (bound) card, or a certificate of the same
+    /// Reads the legal representative's card (no PIN: its certificate and
+    /// its PIN's retry counter, one tap) through a separate card session,
+    /// so its PIN is asked before the one tap that signs. The child's (bound) card, or a certificate of the same
     /// person, is refused with [`ResidentError::RepresentativeIsApplicant`].
     /// Reading again replaces the representative.
     pub async fn read_representative_card(
@@ -68,6 +69,7 @@ impl ResidentSession {
             return Err(ResidentError::RepresentativeIsApplicant);
         }
         let certificate = tap.certificate().await?;
+        tap.pin_status(AUTH).await?;
         drop(tap);
         let same_person = self.held.certificate.as_ref().is_some_and(|own| {
             own.serial == certificate.serial
@@ -80,6 +82,7 @@ impl ResidentSession {
             serial: certificate.serial.to_hex(),
             expires_at_unix: certificate.not_after_unix(),
             valid_now: certificate.is_valid_at(std::time::SystemTime::now()),
+            pin: card.prompt(AUTH),
         };
         self.representative_card = card;
         if let Some(child) = &mut self.held.child {
@@ -101,6 +104,14 @@ impl ResidentSession {
             .as_ref()
             .and_then(|c| c.representative.as_ref())
             .map(|r| r.serial.to_hex())
+    }
+
+    /// What to show when asking for the representative's PIN before the tap
+    /// of [`Self::representative_signs`]: its counter as read with its card.
+    /// `ReadFirst` after a lost VERIFY answer: that tap reads it first and
+    /// applies the usual rules.
+    pub fn representative_pin_prompt(&self) -> PinPrompt {
+        self.representative_card.prompt(AUTH)
     }
 
     /// A VERIFY on the representative's card lost its answer: the next

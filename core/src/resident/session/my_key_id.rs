@@ -4,7 +4,8 @@
 //! change it later, in a new session (card + PIN again), choosing by the
 //! same rules: [`ResidentSession::start_my_key_id_change`], then
 //! `next_candidate` / `choose_candidate` / `check_own_choice`, then
-//! [`ResidentSession::change_my_key_id`].
+//! [`ResidentSession::change_my_key_id`]. Or revoke it for good:
+//! [`ResidentSession::revoke_my_key_id`].
 
 use super::KeyChoice;
 use super::ResidentSession;
@@ -15,7 +16,7 @@ use crate::platform::{
 use crate::resident::error::ResidentError;
 use crate::resident::fields::{Field, FieldError, FieldProblem};
 use crate::resident::registration::{check_my_key_id, RegistrationForm};
-use crate::resident::step::Step;
+use crate::resident::step::{EndReason, Step};
 use crate::secret::Secret;
 
 const MAX_CANDIDATES: usize = 3;
@@ -135,6 +136,34 @@ impl ResidentSession {
                     Some(ErrorCode::MyKeyIdFormat) => rejected(Field::MyKeyId),
                     _ => e.into(),
                 })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Revokes the person's My Key ID for good (the platform never issues
+    /// it again), after the card login of this session (its PIN step was
+    /// that login's one tap; no other tap is needed). The shell asks for an
+    /// explicit confirmation first. Then the session ends
+    /// ([`EndReason::Revoked`]) and is wiped. A repeat after a lost answer
+    /// finds it revoked already, which is success too.
+    pub async fn revoke_my_key_id(&mut self) -> Result<(), ResidentError> {
+        self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
+        if self.held.my_key_id.is_none() {
+            return Err(ResidentError::MyKeyIdRequired);
+        }
+        let result = self
+            .platform
+            .revoke_my_key_id(self.token()?, &IdempotencyKey::new())
+            .await;
+        match result {
+            Ok(_)
+            | Err(PlatformError::Http {
+                code: ErrorCode::MyKeyIdRevoked,
+                ..
+            }) => {
+                self.end(EndReason::Revoked);
+                Ok(())
             }
             Err(e) => Err(e.into()),
         }

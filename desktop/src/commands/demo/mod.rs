@@ -1,13 +1,14 @@
 //! `mynapoint demo`: the resident flow end to end, with nothing to set up.
 //! The reference platform runs in this process; a simulated My Number Card
 //! is tapped on a simulated phone (short APDUs, a new tap for every card
-//! step); a script types what a resident would.
+//! step, the PIN typed before its tap); a script types what a resident
+//! would. At the end it prints the taps and APDUs the flow took.
 
 mod script;
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cardsim::{CardSpec, PinId, SharedCard, SimCard, SimTransport};
@@ -51,7 +52,8 @@ fn narrate(args: &DemoArgs, mut say: Say<'_>) -> Result<Summary, Failure> {
     say.plain(
         "mynapoint demo: a resident applies for My Number Points, end to end.\n\
          A simulated My Number Card is tapped on a simulated phone (short APDUs; every card \
-         step is a new tap), against the reference platform running in this process.",
+         step is a new tap, the PIN typed before it), against the reference platform running \
+         in this process.",
     )?;
     say.plain("\nstarting the embedded platform ...")?;
     let link = PlatformLink::start_embedded()?;
@@ -68,11 +70,16 @@ fn narrate(args: &DemoArgs, mut say: Say<'_>) -> Result<Summary, Failure> {
     ))?;
 
     let api = link.client()?;
+    let made: Mutex<Vec<Arc<SimTransport>>> = Mutex::new(Vec::new());
     let taps = || -> Result<Arc<dyn CardTransport>, Failure> {
-        Ok(Arc::new(SimTransport::with_capabilities(
+        let transport = Arc::new(SimTransport::with_capabilities(
             card.clone(),
             ReaderCapabilities::SHORT_ONLY,
-        )))
+        ));
+        if let Ok(mut made) = made.lock() {
+            made.push(transport.clone());
+        }
+        Ok(transport)
     };
     let mut script = script::Script::new(DEMO_PIN);
     let summary = block_on(async {
@@ -85,6 +92,15 @@ fn narrate(args: &DemoArgs, mut say: Say<'_>) -> Result<Summary, Failure> {
             summary.application_status,
             summary.my_key_id.as_deref().unwrap_or("-"),
             summary.service_id.as_deref().unwrap_or("-"),
+        ))?;
+        let apdus: usize = made
+            .lock()
+            .map(|m| m.iter().map(|t| t.exchanges()).sum())
+            .unwrap_or(0);
+        flow.say.plain(format!(
+            "The card was tapped {} times ({apdus} APDUs): card read with the PIN retry \
+             counter; PIN + card login; PIN + the application's signature.",
+            flow.taps()
         ))?;
         Ok::<_, Failure>(summary)
     });

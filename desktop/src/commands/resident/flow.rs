@@ -1,10 +1,13 @@
 //! Drives a [`ResidentSession`] from its current step to the end, asking
-//! [`Answers`] and printing each step. Every card step is a new tap.
+//! [`Answers`] and printing each step. Every card step is a new tap, and
+//! the PIN is asked BEFORE the tap that uses it (no card transaction is held
+//! across a prompt): the application takes three taps.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use mynapoint_core::card::CardTransport;
-use mynapoint_core::pin::{LastTry, PinError, PinKind, PinStatus};
+use mynapoint_core::pin::{LastTry, PinError, PinKind, PinPrompt};
 use mynapoint_core::platform::{Application, ApplicationStatus};
 use mynapoint_core::resident::{LoginOutcome, PinPurpose, ResidentError, ResidentSession, Step};
 
@@ -28,6 +31,8 @@ pub struct Flow<'a, 'o> {
     pub say: Say<'o>,
     pub(super) answers: &'a mut dyn Answers,
     taps: Taps<'a>,
+    /// Taps made so far (transports opened).
+    tapped: Cell<usize>,
 }
 
 /// Whether another PIN entry (or tap) may settle it.
@@ -38,6 +43,7 @@ fn pin_retryable(e: &ResidentError) -> bool {
             | "pin_maybe_counted"
             | "pin_not_entered"
             | "pin_format"
+            | "pin_counter_changed"
             | "card_lost"
             | "card_timeout"
     )
@@ -55,11 +61,19 @@ impl<'a, 'o> Flow<'a, 'o> {
             say,
             answers,
             taps,
+            tapped: Cell::new(0),
         }
     }
 
     pub(super) fn tap(&self) -> Result<Arc<dyn CardTransport>, Failure> {
-        (self.taps)()
+        let transport = (self.taps)()?;
+        self.tapped.set(self.tapped.get() + 1);
+        Ok(transport)
+    }
+
+    /// The taps made so far (each a new connection to the card).
+    pub fn taps(&self) -> usize {
+        self.tapped.get()
     }
 
     /// The whole flow: from the card read to the submitted application.
@@ -119,8 +133,10 @@ impl<'a, 'o> Flow<'a, 'o> {
 
     pub async fn read_card(&mut self) -> Result<(), Failure> {
         self.say.step("Read the card (no PIN needed)")?;
-        self.say
-            .line("tap: reading the user-authentication certificate ...")?;
+        self.say.line(
+            "tap: reading the user-authentication certificate and the PIN retry counter \
+             (spends no try) ...",
+        )?;
         let card = self
             .session
             .read_card(self.tap()?)
@@ -140,37 +156,41 @@ impl<'a, 'o> Flow<'a, 'o> {
             .line("the session is bound to this card from now on")
     }
 
-    /// Taps to read the retry counter, asks for the PIN (and, with one try
-    /// left, for the explicit confirmation) and keeps it for the next tap.
+    /// Asks for the PIN before the tap that uses it, with the tries left as
+    /// last read from this card (and, with one try left, the explicit
+    /// confirmation first), and keeps it for that tap. Only when the count
+    /// is unknown (a VERIFY's answer was lost) does it tap to read it first.
     async fn prepare_pin(&mut self, purpose: PinPurpose) -> Result<LastTry, Failure> {
-        self.say
-            .line("tap: reading the PIN retry counter (spends no try) ...")?;
-        let check = self
-            .session
-            .pin_status(self.tap()?)
-            .await
-            .map_err(|e| failure(e, None))?;
-        if let Some(recheck) = check.recheck {
-            self.say.line(match recheck.try_counted {
-                Some(true) => "the try whose answer was lost did count",
-                Some(false) => "the try whose answer was lost did not count",
-                None => "whether the lost try counted is unknown",
-            })?;
+        let mut prompt = self.session.pin_prompt();
+        if prompt == PinPrompt::ReadFirst {
+            self.say.line(
+                "tap: reading the PIN retry counter first (spends no try): the answer to the \
+                 last PIN check was lost ...",
+            )?;
+            let check = self
+                .session
+                .pin_status(self.tap()?)
+                .await
+                .map_err(|e| failure(e, None))?;
+            if let Some(recheck) = check.recheck {
+                self.say.line(match recheck.try_counted {
+                    Some(true) => "the try whose answer was lost did count",
+                    Some(false) => "the try whose answer was lost did not count",
+                    None => "whether the lost try counted is unknown",
+                })?;
+            }
+            prompt = self.session.pin_prompt();
         }
-        let tries = match check.status {
-            PinStatus::Locked => {
+        let mut last_try = LastTry::Refuse;
+        match prompt {
+            PinPrompt::Locked => {
                 return Err(PinError::Locked {
                     kind: PinKind::UserAuth,
                     by_this_try: false,
                 }
                 .into())
             }
-            PinStatus::TriesLeft(n) => Some(n),
-            PinStatus::Verified => None,
-        };
-        let mut last_try = LastTry::Refuse;
-        match tries {
-            Some(1) => {
+            PinPrompt::ConfirmLastTry => {
                 self.say.problem(
                     "only 1 PIN try is left: a wrong PIN locks the card until the municipal \
                      counter resets it",
@@ -184,11 +204,12 @@ impl<'a, 'o> Flow<'a, 'o> {
                 }
                 last_try = LastTry::Confirmed;
             }
-            Some(n) => self.say.line(format!(
-                "{n} PIN tries left (3 wrong entries in a row lock the card)"
+            PinPrompt::Ask { tries_left } => self.say.line(format!(
+                "{tries_left} PIN tries left (3 wrong entries in a row lock the card)"
             ))?,
-            None => {}
+            PinPrompt::ReadFirst => {}
         }
+        let tries = prompt.tries_left();
         loop {
             let pin = self.answers.pin(&mut self.say, purpose, tries)?;
             match self.session.enter_pin(&pin) {
@@ -204,7 +225,8 @@ impl<'a, 'o> Flow<'a, 'o> {
         for _ in 0..PIN_ATTEMPTS {
             let last_try = self.prepare_pin(PinPurpose::Login).await?;
             self.say.line(
-                "tap: the card checks the PIN and signs the platform's challenge; logging in ...",
+                "tap: the card's retry counter is read again, the card checks the PIN and signs \
+                 the platform's challenge; logging in ...",
             )?;
             match self.session.log_in(self.tap()?, last_try).await {
                 Ok(outcome) => {
@@ -243,7 +265,8 @@ impl<'a, 'o> Flow<'a, 'o> {
         for _ in 0..PIN_ATTEMPTS {
             let last_try = self.prepare_pin(PinPurpose::SignApplication).await?;
             self.say.line(
-                "tap: the card checks the PIN and signs the platform's digest of this application ...",
+                "tap: the card's retry counter is read again, the card checks the PIN and signs \
+                 the platform's digest of this application ...",
             )?;
             match self.session.sign_and_submit(self.tap()?, last_try).await {
                 Ok(app) => {

@@ -49,7 +49,8 @@ impl Input {
             return Ok(Zeroizing::new(typed));
         }
         let text = self.read(prompt)?;
-        say.echo("*".repeat(text.chars().count()))?;
+        // Not even its length is shown.
+        say.echo("(hidden)")?;
         Ok(text)
     }
 

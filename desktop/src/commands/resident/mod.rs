@@ -57,6 +57,8 @@ pub fn run(args: &ResidentArgs, out: &mut dyn Write) -> Result<(), Failure> {
                 return status::show(&mut flow).await;
             }
             let app = flow.apply().await?;
+            flow.say
+                .plain(format!("\nthe card was tapped {} times", flow.taps()))?;
             Ok(Summary::new(Some(&app), flow.session.my_key_id()))
         })
     };
