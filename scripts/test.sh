@@ -10,6 +10,10 @@
 #   2. cargo fmt --all --check
 #   3. cargo clippy --workspace --all-targets -- -D warnings
 #   4. cargo test --workspace
+#   5. scripts/api-fuzz.sh: a bounded schemathesis run (PyPI, installed into
+#      target/ with pip when missing) against `mynapoint-platform serve` on a
+#      loopback port: no 5xx, only documented statuses, answers as in
+#      platform/openapi.yaml (about a minute)
 #
 # The tests that need a reader start and stop their own pcscd (see
 # tests/src/lib.rs, crate mynapoint-e2e); starting pcscd needs root. They
@@ -103,6 +107,7 @@ step rust install_rust_components
 step fmt cargo fmt --all --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step test cargo test --workspace
+step api-fuzz bash scripts/api-fuzz.sh
 
 summary
 exit "$FAILED"

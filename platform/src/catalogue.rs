@@ -4,150 +4,59 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use mynapoint_contract::{FieldProblem, ServiceList};
+use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::AppState;
 
+pub use mynapoint_contract::{Charset, PaymentIdRule, SecurityCodeRule, Service, ServiceKind};
+
 /// The reference catalogue shipped with the server.
 pub const BUILTIN_SEED: &str = include_str!("../seed/payment-services.json");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Qr,
-    EMoney,
-    Credit,
-    Debit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Charset {
-    /// 0-9
-    Digits,
-    /// A-Z 0-9
-    AlnumUpper,
-    /// A-Z a-z 0-9
-    Alnum,
-}
-
-impl Charset {
-    pub fn allows(self, s: &str) -> bool {
-        s.bytes().all(|b| match self {
-            Charset::Digits => b.is_ascii_digit(),
-            Charset::AlnumUpper => b.is_ascii_uppercase() || b.is_ascii_digit(),
-            Charset::Alnum => b.is_ascii_alphanumeric(),
-        })
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Charset::Digits => "half-width digits",
-            Charset::AlnumUpper => "half-width upper-case letters and digits",
-            Charset::Alnum => "half-width letters and digits",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PaymentIdRule {
-    pub label: String,
-    pub min_len: usize,
-    pub max_len: usize,
-    pub charset: Charset,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SecurityCodeRule {
-    pub label: String,
-    pub len: usize,
-    pub charset: Charset,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Service {
-    pub service_id: String,
-    pub name: String,
-    pub name_kana: String,
-    pub name_latin: String,
-    pub kind: Kind,
-    pub terms: String,
-    pub terms_version: String,
-    pub payment_id: PaymentIdRule,
-    pub security_codes: Vec<SecurityCodeRule>,
-}
-
-impl Service {
-    pub fn summary(&self) -> Value {
-        json!({
-            "service_id": self.service_id,
-            "name": self.name,
-            "name_kana": self.name_kana,
-            "name_latin": self.name_latin,
-            "kind": self.kind,
-            "terms_version": self.terms_version,
-        })
-    }
-
-    pub fn check_payment_id(&self, id: &str) -> ApiResult<()> {
-        let rule = &self.payment_id;
-        if (rule.min_len..=rule.max_len).contains(&id.len()) && rule.charset.allows(id) {
-            return Ok(());
-        }
-        let length = if rule.min_len == rule.max_len {
-            format!("{}", rule.min_len)
-        } else {
-            format!("{} to {}", rule.min_len, rule.max_len)
-        };
-        Err(ApiError::new(
+/// The payment ID against `service`'s rule (field `payment_id`).
+pub fn check_payment_id(service: &Service, payment_id: &str) -> ApiResult<()> {
+    service.check_payment_id(payment_id).map_err(|p| {
+        ApiError::refused_field(
             ErrorCode::PaymentIdFormat,
-            format!(
-                "The {} of {} is {length} {}.",
-                rule.label,
-                self.name_latin,
-                rule.charset.describe()
-            ),
+            "payment_id",
+            &service.describe_payment_id(),
+            p,
         )
-        .field("payment_id"))
-    }
+    })
+}
 
-    pub fn check_security_codes(&self, codes: &[&str]) -> ApiResult<()> {
-        if codes.len() != self.security_codes.len() {
-            return Err(ApiError::new(
-                ErrorCode::SecurityCodeFormat,
-                format!(
-                    "{} needs {} security code(s).",
-                    self.name_latin,
-                    self.security_codes.len()
-                ),
-            )
-            .field("security_codes"));
-        }
-        for (i, (code, rule)) in codes.iter().zip(&self.security_codes).enumerate() {
-            if code.len() != rule.len || !rule.charset.allows(code) {
-                return Err(ApiError::new(
-                    ErrorCode::SecurityCodeFormat,
-                    format!(
-                        "Security code {} ({}) is {} {}.",
-                        i + 1,
-                        rule.label,
-                        rule.len,
-                        rule.charset.describe()
-                    ),
-                )
-                .field("security_codes"));
+/// The security codes against `service`'s rules (field `security_codes`).
+pub fn check_security_codes(service: &Service, codes: &[&str]) -> ApiResult<()> {
+    service.check_security_codes(codes).map_err(|p| {
+        let rule = match p.problem {
+            FieldProblem::WrongCount { expected, .. } => {
+                format!("{} needs {expected} security code(s).", service.name_latin)
             }
-        }
-        Ok(())
-    }
+            _ => {
+                let rule = &service.security_codes[p.index as usize];
+                format!(
+                    "Security code {} ({}) is {} {}.",
+                    p.index + 1,
+                    rule.label,
+                    rule.len,
+                    rule.charset.describe()
+                )
+            }
+        };
+        ApiError::refused_field(
+            ErrorCode::SecurityCodeFormat,
+            "security_codes",
+            &rule,
+            p.problem,
+        )
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,19 +98,20 @@ impl Catalogue {
 
     pub fn from_json(text: &str) -> Result<Self, String> {
         let seed: SeedFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        // Every key of the file is one the contract's `Service` has: written
+        // back, each service is the object it was read from.
+        let raw: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         let mut ids = HashSet::new();
-        for s in &seed.services {
+        for (i, s) in seed.services.iter().enumerate() {
             if !ids.insert(s.service_id.clone()) {
                 return Err(format!("service {} appears twice", s.service_id));
             }
-            if !(1..=2).contains(&s.security_codes.len()) {
+            s.check_rules()?;
+            if serde_json::to_value(s).ok().as_ref() != Some(&raw["services"][i]) {
                 return Err(format!(
-                    "service {} needs 1 or 2 security codes",
+                    "service {}: a key the contract's Service does not have",
                     s.service_id
                 ));
-            }
-            if s.payment_id.min_len == 0 || s.payment_id.min_len > s.payment_id.max_len {
-                return Err(format!("service {}: bad payment_id lengths", s.service_id));
             }
         }
         Ok(Catalogue {
@@ -247,29 +157,42 @@ pub struct SearchQuery {
 }
 
 /// `GET /v1/payment-services?q=`
-pub async fn list(State(app): State<AppState>, Query(query): Query<SearchQuery>) -> Json<Value> {
-    let services: Vec<Value> = app
+pub async fn list(
+    State(app): State<AppState>,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> ApiResult<Json<ServiceList>> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::new(
+            ErrorCode::FieldType,
+            "The query takes one `q=<keyword>` (percent-encoded).",
+        )
+        .field("q")
+    })?;
+    let services = app
         .catalogue
         .search(query.q.as_deref().unwrap_or(""))
         .into_iter()
         .map(Service::summary)
         .collect();
-    Json(json!({ "services": services }))
+    Ok(Json(ServiceList { services }))
 }
 
 /// `GET /v1/payment-services/{service_id}`
 pub async fn get(
     State(app): State<AppState>,
-    UrlPath(service_id): UrlPath<String>,
+    service_id: Result<UrlPath<String>, PathRejection>,
 ) -> ApiResult<Json<Service>> {
+    let unknown = || {
+        ApiError::new(ErrorCode::ServiceUnknown, "No payment service has this id.")
+            .field("service_id")
+            .status(StatusCode::NOT_FOUND)
+    };
+    let UrlPath(service_id) = service_id.map_err(|_| unknown())?;
     app.catalogue
         .get(&service_id)
         .cloned()
         .map(Json)
-        .ok_or_else(|| {
-            ApiError::new(ErrorCode::ServiceUnknown, "No payment service has this id.")
-                .field("service_id")
-        })
+        .ok_or_else(unknown)
 }
 
 #[cfg(test)]
@@ -287,8 +210,13 @@ mod tests {
         assert!(c
             .services
             .iter()
-            .any(|(s, _)| s.security_codes.len() == 2 && s.kind == Kind::Credit));
-        for kind in [Kind::Qr, Kind::EMoney, Kind::Credit, Kind::Debit] {
+            .any(|(s, _)| s.security_codes.len() == 2 && s.kind == ServiceKind::Credit));
+        for kind in [
+            ServiceKind::Qr,
+            ServiceKind::EMoney,
+            ServiceKind::Credit,
+            ServiceKind::Debit,
+        ] {
             assert!(c.services.iter().any(|(s, _)| s.kind == kind), "{kind:?}");
         }
     }
@@ -319,16 +247,28 @@ mod tests {
     fn input_rules() {
         let c = Catalogue::builtin();
         let smbc = c.get("smbc-card").unwrap();
-        assert!(smbc.check_payment_id("1234567890123456").is_ok());
-        assert!(smbc.check_payment_id("123456789012345").is_err());
-        assert!(smbc
-            .check_payment_id("１２３４５６７８９０１２３４５６")
-            .is_err());
-        assert!(smbc.check_security_codes(&["1234", "567"]).is_ok());
-        assert!(smbc.check_security_codes(&["1234"]).is_err());
-        assert!(smbc.check_security_codes(&["1234", "5678"]).is_err());
-        assert!(smbc.check_security_codes(&["", "567"]).is_err());
-        assert!(Charset::AlnumUpper.allows("AB12"));
-        assert!(!Charset::AlnumUpper.allows("ab12"));
+        assert!(check_payment_id(smbc, "1234567890123456").is_ok());
+        let e = check_payment_id(smbc, "123456789012345").unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::PaymentIdFormat, Some("payment_id"))
+        );
+        assert!(check_payment_id(smbc, "１２３４５６７８９０１２３４５６").is_err());
+        assert!(check_security_codes(smbc, &["1234", "567"]).is_ok());
+        for bad in [&["1234"][..], &["1234", "5678"], &["", "567"]] {
+            let e = check_security_codes(smbc, bad).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                (ErrorCode::SecurityCodeFormat, Some("security_codes"))
+            );
+        }
+    }
+
+    #[test]
+    fn a_seed_with_a_key_the_contract_lacks_is_refused() {
+        let mut seed: serde_json::Value = serde_json::from_str(BUILTIN_SEED).unwrap();
+        seed["services"][0]["colour"] = "red".into();
+        let err = Catalogue::from_json(&seed.to_string()).unwrap_err();
+        assert!(err.contains("a key the contract"), "{err}");
     }
 }

@@ -4,6 +4,11 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Unix seconds as the contract writes them (`u64`; a time before 1970 as 0).
+pub fn unix(secs: i64) -> u64 {
+    u64::try_from(secs).unwrap_or(0)
+}
+
 /// Seconds since the Unix epoch.
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> i64;

@@ -26,7 +26,7 @@ pub mod store;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use config::Config;
 pub use error::{ApiError, ErrorCode};
-pub use http::routes::ROUTES;
+pub use http::routes::{Route, ROUTES, ROUTE_TABLE};
 pub use server::{start, start_with_clock, BlockingPlatform, RunningPlatform, StartError};
 pub use store::Store;
 

@@ -7,115 +7,63 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use mynapoint_contract::{
+    check_email, check_municipality, check_my_key_id, check_password, Candidate, CheckResult,
+    IssueMode, MyKeyIdStatus, Notifications, RevokeResult, Secret, MAX_OWN_CHECKS,
+};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::auth::sessions::Session;
 use crate::auth::Auth;
-use crate::crypto::Secret;
+use crate::clock::unix;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::extract::JsonBody;
 use crate::http::AppState;
 use crate::store::{ChangeRefusal, IssueRefusal, MyKeyIdRecord, NewMyKeyId};
 
-pub const MAX_CANDIDATES: usize = 3;
-pub const MAX_OWN_CHECKS: u8 = 3;
+/// Candidates offered per session (the contract's `MAX_CANDIDATES`).
+pub const MAX_CANDIDATES: usize = mynapoint_contract::MAX_CANDIDATES as usize;
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-/// E-mail notification choices made at issuance.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notifications {
-    pub points_granted: bool,
-    pub points_expired: bool,
-    pub password_changed: bool,
-    pub my_key_id_changes: bool,
-}
-
 pub fn check_format(id: &str) -> ApiResult<()> {
-    if id.len() == 8
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    {
-        Ok(())
-    } else {
-        Err(ApiError::new(
+    check_my_key_id(id).map_err(|p| {
+        ApiError::refused_field(
             ErrorCode::MyKeyIdFormat,
+            "my_key_id",
             "A My Key ID is exactly 8 half-width upper-case letters (A-Z) or digits (0-9).",
+            p,
         )
-        .field("my_key_id"))
-    }
+    })
 }
 
-/// JIS X 0402 check digit of the first 5 digits of a local government code.
-pub fn municipality_check_digit(first5: &[u8; 5]) -> u8 {
-    let sum: u32 = first5
-        .iter()
-        .zip([6u32, 5, 4, 3, 2])
-        .map(|(d, w)| u32::from(*d) * w)
-        .sum();
-    ((11 - sum % 11) % 10) as u8
-}
-
-pub fn check_municipality(code: &str) -> ApiResult<()> {
-    let err = || {
-        ApiError::new(
-            ErrorCode::MunicipalityCode,
-            "The base municipality must be a 6-digit local government code with a valid check digit.",
-        )
-        .field("base_municipality")
-    };
-    let bytes = code.as_bytes();
-    if bytes.len() != 6 || !bytes.iter().all(u8::is_ascii_digit) {
-        return Err(err());
-    }
-    let digits: Vec<u8> = bytes.iter().map(|b| b - b'0').collect();
-    let first5: [u8; 5] = digits[..5].try_into().expect("5 digits");
-    if municipality_check_digit(&first5) == digits[5] {
-        Ok(())
-    } else {
-        Err(err())
-    }
-}
-
-pub fn check_password(password: &str) -> ApiResult<()> {
-    if (6..=16).contains(&password.len()) && password.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
+fn check_issue_fields(password: &str, email: Option<&str>, municipality: &str) -> ApiResult<()> {
+    check_password(password).map_err(|p| {
+        ApiError::refused_field(
             ErrorCode::PasswordFormat,
+            "password",
             "The password must be 6 to 16 half-width letters or digits.",
+            p,
         )
-        .field("password"))
+    })?;
+    if let Some(email) = email {
+        check_email(email).map_err(|p| {
+            ApiError::refused_field(
+                ErrorCode::EmailFormat,
+                "email",
+                "The e-mail address is not valid.",
+                p,
+            )
+        })?;
     }
-}
-
-pub fn check_email(email: &str) -> ApiResult<()> {
-    let ok = email.len() <= 254
-        && email.is_ascii()
-        && !email
-            .chars()
-            .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
-        && match email.split_once('@') {
-            Some((local, domain)) => {
-                !local.is_empty()
-                    && !domain.contains('@')
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !domain.contains("..")
-            }
-            None => false,
-        };
-    if ok {
-        Ok(())
-    } else {
-        Err(
-            ApiError::new(ErrorCode::EmailFormat, "The e-mail address is not valid.")
-                .field("email"),
+    check_municipality(municipality).map_err(|p| {
+        ApiError::refused_field(
+            ErrorCode::MunicipalityCode,
+            "base_municipality",
+            "The base municipality must be a 6-digit local government code (prefecture 01 to 47) with a valid check digit.",
+            p,
         )
-    }
+    })
 }
 
 fn parse_notifications(object: Option<&Map<String, Value>>) -> ApiResult<Notifications> {
@@ -155,17 +103,22 @@ pub fn generate_candidate(
     Err(ApiError::internal("no free My Key ID found in 1000 tries"))
 }
 
-pub fn record_json(r: &MyKeyIdRecord) -> Value {
-    json!({
-        "my_key_id": r.my_key_id,
-        "certificate_serial": r.certificate_serial,
-        "certificate_expires_at": r.certificate_expires_at,
-        "email": r.email,
-        "notifications": r.notifications,
-        "base_municipality": r.base_municipality,
-        "status": if r.active { "active" } else { "revoked" },
-        "changed_at": r.changed_at,
-    })
+/// The contract's record of a stored one.
+pub fn record_answer(r: &MyKeyIdRecord) -> mynapoint_contract::MyKeyIdRecord {
+    mynapoint_contract::MyKeyIdRecord {
+        my_key_id: r.my_key_id.clone(),
+        certificate_serial: r.certificate_serial.clone(),
+        certificate_expires_at: unix(r.certificate_expires_at),
+        email: r.email.clone(),
+        notifications: r.notifications,
+        base_municipality: r.base_municipality.clone(),
+        status: if r.active {
+            MyKeyIdStatus::Active
+        } else {
+            MyKeyIdStatus::Revoked
+        },
+        changed_at: r.changed_at.map(unix),
+    }
 }
 
 fn not_issued() -> ApiError {
@@ -241,27 +194,27 @@ fn ensure_may_choose(app: &AppState, auth: &Auth) -> ApiResult<Option<String>> {
     Ok(current)
 }
 
-fn parse_mode(body: &JsonBody) -> ApiResult<&str> {
-    let mode = body.str("mode")?;
-    if mode != "auto" && mode != "own" {
-        return Err(
+fn parse_mode(body: &JsonBody) -> ApiResult<IssueMode> {
+    match body.str("mode")? {
+        "auto" => Ok(IssueMode::Auto),
+        "own" => Ok(IssueMode::Own),
+        _ => Err(
             ApiError::new(ErrorCode::ModeFormat, "`mode` must be \"auto\" or \"own\".")
                 .field("mode"),
-        );
+        ),
     }
-    Ok(mode)
 }
 
 /// The session's rule for the chosen id: offered (auto) or checked (own).
-fn ensure_chosen_in_session(session: &Session, mode: &str, id: &str) -> ApiResult<()> {
-    if mode == "auto" && !session.candidates.iter().any(|c| c == id) {
+fn ensure_chosen_in_session(session: &Session, mode: IssueMode, id: &str) -> ApiResult<()> {
+    if mode == IssueMode::Auto && !session.candidates.iter().any(|c| c == id) {
         return Err(ApiError::new(
             ErrorCode::MyKeyIdNotOffered,
             "In auto mode the My Key ID must be one of the candidates offered in this session.",
         )
         .field("my_key_id"));
     }
-    if mode == "own" && !session.checked_available.iter().any(|c| c == id) {
+    if mode == IssueMode::Own && !session.checked_available.iter().any(|c| c == id) {
         return Err(ApiError::new(
             ErrorCode::MyKeyIdNotChecked,
             "In own mode the My Key ID must have been checked as available in this session.",
@@ -272,13 +225,16 @@ fn ensure_chosen_in_session(session: &Session, mode: &str, id: &str) -> ApiResul
 }
 
 /// `GET /v1/my-key-id`
-pub async fn get(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+pub async fn get(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<mynapoint_contract::MyKeyIdRecord>> {
     let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
-    Ok(Json(record_json(&record)))
+    Ok(Json(record_answer(&record)))
 }
 
 /// `POST /v1/my-key-id/candidates`
-pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Candidate>> {
     ensure_may_choose(&app, &auth)?;
     if auth.session.candidates.len() >= MAX_CANDIDATES {
         return Err(ApiError::new(
@@ -305,11 +261,11 @@ pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Jso
             "Three candidates have been offered.",
         )
     })?;
-    Ok(Json(json!({
-        "candidate": candidate,
-        "attempt": attempt,
-        "final": attempt == MAX_CANDIDATES,
-    })))
+    Ok(Json(Candidate {
+        candidate,
+        attempt: attempt as u8,
+        is_final: attempt == MAX_CANDIDATES,
+    }))
 }
 
 /// `POST /v1/my-key-id/check`
@@ -317,7 +273,7 @@ pub async fn check(
     State(app): State<AppState>,
     auth: Auth,
     body: JsonBody,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<CheckResult>> {
     let id = body.str("my_key_id")?;
     check_format(id)?;
     if ensure_may_choose(&app, &auth)?.as_deref() == Some(id) {
@@ -340,11 +296,11 @@ pub async fn check(
             "Three duplicate checks have been made; use an auto-generated My Key ID.",
         )
     })?;
-    Ok(Json(json!({
-        "available": !taken,
-        "checks_used": used,
-        "fallback_to_auto": used >= MAX_OWN_CHECKS && taken,
-    })))
+    Ok(Json(CheckResult {
+        available: !taken,
+        checks_used: used,
+        fallback_to_auto: used >= MAX_OWN_CHECKS && taken,
+    }))
 }
 
 /// `POST /v1/my-key-id`
@@ -352,19 +308,15 @@ pub async fn issue(
     State(app): State<AppState>,
     auth: Auth,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<mynapoint_contract::MyKeyIdRecord>)> {
     let mode = parse_mode(&body)?;
     let id = body.str("my_key_id")?;
     check_format(id)?;
     let password = Secret::new(body.str("password")?);
-    check_password(password.expose())?;
     let email = body.opt_str("email")?.filter(|e| !e.is_empty());
-    if let Some(email) = email {
-        check_email(email)?;
-    }
     let notifications = parse_notifications(body.opt_object("notifications")?)?;
     let municipality = body.str("base_municipality")?;
-    check_municipality(municipality)?;
+    check_issue_fields(password.expose(), email, municipality)?;
 
     ensure_none_issued(&app, &auth)?;
     let session = &auth.session;
@@ -394,8 +346,8 @@ pub async fn issue(
         })?;
     let record = result.map_err(refusal)?;
     auth.update(&app, |s| s.my_key_id_chosen = true)?;
-    tracing::info!(person = record.person_id, mode, "My Key ID issued");
-    Ok((StatusCode::CREATED, Json(record_json(&record))))
+    tracing::info!(person = record.person_id, ?mode, "My Key ID issued");
+    Ok((StatusCode::CREATED, Json(record_answer(&record))))
 }
 
 /// `PUT /v1/my-key-id`: a new id by the issuance rules of this session (a
@@ -404,7 +356,7 @@ pub async fn change(
     State(app): State<AppState>,
     auth: Auth,
     body: JsonBody,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<mynapoint_contract::MyKeyIdRecord>> {
     let mode = parse_mode(&body)?;
     let id = body.str("my_key_id")?;
     check_format(id)?;
@@ -432,12 +384,12 @@ pub async fn change(
         ChangeRefusal::Taken => refusal(IssueRefusal::Taken),
     })?;
     auth.update(&app, |s| s.my_key_id_chosen = true)?;
-    tracing::info!(person = changed.person_id, mode, "My Key ID changed");
-    Ok(Json(record_json(&changed)))
+    tracing::info!(person = changed.person_id, ?mode, "My Key ID changed");
+    Ok(Json(record_answer(&changed)))
 }
 
 /// `DELETE /v1/my-key-id`
-pub async fn revoke(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Value>> {
+pub async fn revoke(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<RevokeResult>> {
     let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
     if !record.active {
         return Err(refusal(IssueRefusal::Revoked));
@@ -448,7 +400,9 @@ pub async fn revoke(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<V
         .expect("lock")
         .revoke_my_key_id(record.person_id, now)?;
     tracing::info!(person = record.person_id, "My Key ID revoked");
-    Ok(Json(json!({"status": "revoked"})))
+    Ok(Json(RevokeResult {
+        status: MyKeyIdStatus::Revoked,
+    }))
 }
 
 #[cfg(test)]
@@ -476,40 +430,24 @@ mod tests {
     }
 
     #[test]
-    fn municipality_codes_carry_a_jis_check_digit() {
-        // 東京都千代田区, 北海道札幌市, 大阪府大阪市
-        for ok in ["131016", "011002", "271004"] {
-            assert!(check_municipality(ok).is_ok(), "{ok}");
-        }
-        for bad in ["131017", "13101", "1310166", "13101a", "１３１０１６"] {
-            assert!(check_municipality(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn passwords_and_emails() {
-        assert!(check_password("abc123").is_ok());
-        assert!(check_password("A1b2C3d4E5f6G7h8").is_ok());
-        for bad in [
-            "abc12",
-            "A1b2C3d4E5f6G7h8X",
-            "abc 123",
-            "ａｂｃ１２３",
-            "abc12!",
-        ] {
-            assert!(check_password(bad).is_err(), "{bad}");
-        }
-        assert!(check_email("taro@example.jp").is_ok());
-        for bad in [
-            "taro",
-            "taro@",
-            "@example.jp",
-            "taro@example",
-            "ta ro@example.jp",
-            "a@b@c.jp",
-        ] {
-            assert!(check_email(bad).is_err(), "{bad}");
-        }
+    fn refused_issue_fields_name_the_field() {
+        let field = |r: ApiResult<()>| {
+            let e = r.unwrap_err();
+            (e.code, e.field.unwrap())
+        };
+        assert_eq!(
+            field(check_issue_fields("abc12", None, "131016")),
+            (ErrorCode::PasswordFormat, "password".into())
+        );
+        assert_eq!(
+            field(check_issue_fields("abc123", Some("taro"), "131016")),
+            (ErrorCode::EmailFormat, "email".into())
+        );
+        assert_eq!(
+            field(check_issue_fields("abc123", None, "131017")),
+            (ErrorCode::MunicipalityCode, "base_municipality".into())
+        );
+        assert!(check_issue_fields("abc123", Some("taro@example.jp"), "131016").is_ok());
     }
 
     #[test]

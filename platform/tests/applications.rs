@@ -503,5 +503,5 @@ async fn the_security_code_is_not_stored_in_plaintext() {
     });
     assert_eq!(codes.len(), 1);
     assert_eq!(codes[0].expose(), code);
-    assert_eq!(format!("{codes:?}"), "[[redacted]]");
+    assert_eq!(format!("{codes:?}"), "[Secret(<redacted>)]");
 }

@@ -205,3 +205,65 @@ async fn unknown_paths_and_methods_answer_json_errors() {
         .await
         .expect_error(405, "method_not_allowed");
 }
+
+#[tokio::test]
+async fn a_malformed_idempotency_key_is_refused_on_card_login_too() {
+    let h = harness().await;
+    for key in ["not-a-uuid", "6f9619ff8b86d011b42d00c04fc964ff"] {
+        h.call("POST", "/v1/auth/challenge", None, None, Some(key))
+            .await
+            .expect_error(400, "idempotency_key_format");
+    }
+    let good = "6f9619ff-8b86-d011-b42d-00c04fc964ff";
+    let reply = h
+        .call("POST", "/v1/auth/challenge", None, None, Some(good))
+        .await;
+    assert_eq!(reply.status, 201);
+    // Never replayed: the same key gives another challenge.
+    let again = h
+        .call("POST", "/v1/auth/challenge", None, None, Some(good))
+        .await;
+    assert_ne!(reply.body["challenge_id"], again.body["challenge_id"]);
+    let card = card(0).build();
+    let (id, challenge) = h.challenge().await;
+    let body = Harness::login_body(&card, &id, &card.sign_message(&challenge));
+    h.call("POST", "/v1/auth/login", None, Some(&body), Some("x"))
+        .await
+        .expect_error(400, "idempotency_key_format");
+}
+
+#[tokio::test]
+async fn refusals_that_a_schema_can_state_are_the_documented_ones() {
+    let h = harness().await;
+    let token = h.login(&card(0).build()).await;
+    // A municipality with a right check digit but no prefecture 00.
+    let candidate = h
+        .post("/v1/my-key-id/candidates", Some(&token), &json!({}))
+        .await
+        .expect(200)["candidate"]
+        .clone();
+    let mut body = issue_body("auto", candidate.as_str().unwrap());
+    body["base_municipality"] = json!("000001");
+    h.post("/v1/my-key-id", Some(&token), &body)
+        .await
+        .expect_error(400, "municipality_code");
+    h.issue_auto(&token).await;
+    // An empty service id is unknown; an empty certificate is not DER.
+    let mut content = aeon_content();
+    content["service_id"] = json!("");
+    h.post("/v1/applications/content-to-sign", Some(&token), &content)
+        .await
+        .expect_error(400, "service_unknown");
+    let (id, _) = h.challenge().await;
+    let login = json!({"challenge_id": id, "certificate": "", "signature": "AAAA"});
+    h.post("/v1/auth/login", None, &login)
+        .await
+        .expect_error(400, "certificate_format");
+    // A payment-service id that is not UTF-8, a keyword given twice: JSON refusals.
+    h.get("/v1/payment-services/%FF", None)
+        .await
+        .expect_error(404, "service_unknown");
+    h.get("/v1/payment-services?q=a&q=b", None)
+        .await
+        .expect_error(400, "field_type");
+}

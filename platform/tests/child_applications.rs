@@ -6,7 +6,7 @@ mod common;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::*;
-use mynapoint_platform::applications::jst_today;
+use mynapoint_contract::date::CivilDate;
 use mynapoint_platform::auth::certificate::PresentedCertificate;
 use mynapoint_platform::Config;
 use serde_json::{json, Value};
@@ -15,7 +15,8 @@ const DAY: i64 = 86_400;
 
 /// Keeps "today" away from 29 February so that "15 years ago" is a date.
 fn avoid_leap_day_edges(h: &Harness) {
-    let (_, m, d) = jst_today(h.clock_now());
+    let today = CivilDate::in_japan_at(h.clock_now());
+    let (m, d) = (today.month, today.day);
     if (m == 2 && d >= 27) || (m == 3 && d == 1) {
         h.clock.advance(4 * DAY);
     }
@@ -23,8 +24,13 @@ fn avoid_leap_day_edges(h: &Harness) {
 
 /// The birth date `years` years before the JST day `offset_days` from today.
 fn birth_date(h: &Harness, years: i64, offset_days: i64) -> String {
-    let (y, m, d) = jst_today(h.clock_now() + offset_days * DAY);
-    format!("{:04}{m:02}{d:02}", y - years)
+    let day = CivilDate::in_japan_at(h.clock_now() + offset_days * DAY);
+    format!(
+        "{:04}{:02}{:02}",
+        i64::from(day.year) - years,
+        day.month,
+        day.day
+    )
 }
 
 fn cn_of(card: &Card) -> String {

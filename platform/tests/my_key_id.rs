@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use mynapoint_platform::my_key_id::Notifications;
+use mynapoint_contract::Notifications;
 use mynapoint_platform::store::NewMyKeyId;
 use serde_json::json;
 

@@ -1,9 +1,9 @@
 //! `openapi.yaml` is the source of truth: its (method, path) set must be the
 //! server's route table, and its error codes the server's.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use mynapoint_platform::{ErrorCode, OPENAPI_YAML, ROUTES};
+use mynapoint_platform::{ErrorCode, OPENAPI_YAML, ROUTES, ROUTE_TABLE};
 use serde_yaml::Value;
 
 fn doc() -> Value {
@@ -55,7 +55,7 @@ fn error_codes_equal_the_servers() {
         .unwrap()
         .replace('\n', " ");
     for code in ErrorCode::ALL {
-        let expected = format!("{} {}", code.as_str(), code.default_status().as_u16());
+        let expected = format!("{} {}", code.as_str(), code.http_status());
         assert!(description.contains(&expected), "{expected}");
     }
 }
@@ -87,5 +87,65 @@ fn every_reference_resolves() {
             node = &node[part];
         }
         assert!(!node.is_null(), "{r} does not resolve");
+    }
+}
+
+/// Each operation's documented statuses are its success and the statuses of
+/// the errors its route declares (`ROUTE_TABLE`, which a debug build
+/// enforces on every answer), and each error status names its codes.
+#[test]
+fn each_operation_documents_exactly_the_statuses_its_route_answers() {
+    let doc = doc();
+    let mut problems = Vec::new();
+    for route in ROUTE_TABLE {
+        let op = &doc["paths"][route.path][route.method.to_lowercase()];
+        let responses = op["responses"].as_mapping().expect("responses");
+        let documented: BTreeSet<u16> = responses
+            .keys()
+            .map(|k| k.as_str().unwrap().parse().expect("a numeric status"))
+            .collect();
+        let mut answered: BTreeMap<u16, BTreeSet<&str>> = BTreeMap::new();
+        answered.entry(route.success).or_default();
+        for r in route.errors() {
+            answered
+                .entry(r.status)
+                .or_default()
+                .insert(r.code.as_str());
+        }
+        let expected: BTreeSet<u16> = answered.keys().copied().collect();
+        if documented != expected {
+            problems.push(format!(
+                "{} {}: documents {documented:?}, answers {expected:?}",
+                route.method, route.path
+            ));
+            continue;
+        }
+        for (status, codes) in &answered {
+            let response = resolve(&doc, &responses[status.to_string().as_str()]);
+            let text = response["description"].as_str().unwrap_or_default();
+            for code in codes {
+                if !text.contains(&format!("`{code}`")) {
+                    problems.push(format!(
+                        "{} {} {status}: the description does not name `{code}`",
+                        route.method, route.path
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A `$ref` followed to its target (one level).
+fn resolve<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
+    match node["$ref"].as_str() {
+        Some(r) => {
+            let mut target = doc;
+            for part in r.trim_start_matches("#/").split('/') {
+                target = &target[part];
+            }
+            target
+        }
+        None => node,
     }
 }

@@ -1,129 +1,8 @@
 //! What can go wrong talking to the platform, with the contract's stable
-//! error codes as an enum the flows match on.
+//! error codes ([`ErrorCode`], from `mynapoint-contract`) as an enum the
+//! flows match on.
 
-/// The contract's `error.code` values.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    ChallengeUnknown,
-    ChallengeExpired,
-    ChallengeUsed,
-    SignatureInvalid,
-    CertificateUntrusted,
-    CertificateExpired,
-    CertificateNotYetValid,
-    CertificateRevoked,
-    MyKeyIdNotIssued,
-    NoMoreCandidates,
-    MyKeyIdFormat,
-    OwnChoiceExhausted,
-    PasswordFormat,
-    EmailFormat,
-    MyKeyIdAlreadyIssued,
-    MyKeyIdTaken,
-    MyKeyIdRevoked,
-    MyKeyIdUnchanged,
-    FreshLoginRequired,
-    ServiceUnknown,
-    PaymentIdFormat,
-    SecurityCodeFormat,
-    PhoneLast4Format,
-    TermsVersionMismatch,
-    AlreadyApplied,
-    MyKeyIdRequired,
-    NotApplied,
-    NotImplemented,
-    IdempotencyKeyReused,
-    ChildBirthDateFormat,
-    ChildNotUnder15,
-    RepresentativeCertificateUntrusted,
-    RepresentativeCertificateExpired,
-    RepresentativeCertificateRevoked,
-    RepresentativeIsApplicant,
-    RepresentativeSignatureInvalid,
-    PaymentAccountInUse,
-    /// A code this client does not know (kept verbatim).
-    Other(String),
-}
-
-const KNOWN: &[(ErrorCode, &str)] = &[
-    (ErrorCode::ChallengeUnknown, "challenge_unknown"),
-    (ErrorCode::ChallengeExpired, "challenge_expired"),
-    (ErrorCode::ChallengeUsed, "challenge_used"),
-    (ErrorCode::SignatureInvalid, "signature_invalid"),
-    (ErrorCode::CertificateUntrusted, "certificate_untrusted"),
-    (ErrorCode::CertificateExpired, "certificate_expired"),
-    (
-        ErrorCode::CertificateNotYetValid,
-        "certificate_not_yet_valid",
-    ),
-    (ErrorCode::CertificateRevoked, "certificate_revoked"),
-    (ErrorCode::MyKeyIdNotIssued, "my_key_id_not_issued"),
-    (ErrorCode::NoMoreCandidates, "no_more_candidates"),
-    (ErrorCode::MyKeyIdFormat, "my_key_id_format"),
-    (ErrorCode::OwnChoiceExhausted, "own_choice_exhausted"),
-    (ErrorCode::PasswordFormat, "password_format"),
-    (ErrorCode::EmailFormat, "email_format"),
-    (ErrorCode::MyKeyIdAlreadyIssued, "my_key_id_already_issued"),
-    (ErrorCode::MyKeyIdTaken, "my_key_id_taken"),
-    (ErrorCode::MyKeyIdRevoked, "my_key_id_revoked"),
-    (ErrorCode::MyKeyIdUnchanged, "my_key_id_unchanged"),
-    (ErrorCode::FreshLoginRequired, "fresh_login_required"),
-    (ErrorCode::ServiceUnknown, "service_unknown"),
-    (ErrorCode::PaymentIdFormat, "payment_id_format"),
-    (ErrorCode::SecurityCodeFormat, "security_code_format"),
-    (ErrorCode::PhoneLast4Format, "phone_last4_format"),
-    (ErrorCode::TermsVersionMismatch, "terms_version_mismatch"),
-    (ErrorCode::AlreadyApplied, "already_applied"),
-    (ErrorCode::MyKeyIdRequired, "my_key_id_required"),
-    (ErrorCode::NotApplied, "not_applied"),
-    (ErrorCode::NotImplemented, "not_implemented"),
-    (ErrorCode::IdempotencyKeyReused, "idempotency_key_reused"),
-    (ErrorCode::ChildBirthDateFormat, "child_birth_date_format"),
-    (ErrorCode::ChildNotUnder15, "child_not_under_15"),
-    (
-        ErrorCode::RepresentativeCertificateUntrusted,
-        "representative_certificate_untrusted",
-    ),
-    (
-        ErrorCode::RepresentativeCertificateExpired,
-        "representative_certificate_expired",
-    ),
-    (
-        ErrorCode::RepresentativeCertificateRevoked,
-        "representative_certificate_revoked",
-    ),
-    (
-        ErrorCode::RepresentativeIsApplicant,
-        "representative_is_applicant",
-    ),
-    (
-        ErrorCode::RepresentativeSignatureInvalid,
-        "representative_signature_invalid",
-    ),
-    (ErrorCode::PaymentAccountInUse, "payment_account_in_use"),
-];
-
-impl ErrorCode {
-    pub fn from_code(code: &str) -> Self {
-        KNOWN
-            .iter()
-            .find(|(_, text)| *text == code)
-            .map(|(c, _)| c.clone())
-            .unwrap_or_else(|| ErrorCode::Other(code.to_owned()))
-    }
-
-    /// The wire form.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ErrorCode::Other(code) => code,
-            known => KNOWN
-                .iter()
-                .find(|(c, _)| c == known)
-                .map(|(_, text)| *text)
-                .unwrap_or("unknown"),
-        }
-    }
-}
+pub use mynapoint_contract::ErrorCode;
 
 /// Why a platform call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -181,19 +60,6 @@ impl PlatformError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_round_trip() {
-        for (code, text) in KNOWN {
-            assert_eq!(&ErrorCode::from_code(text), code);
-            assert_eq!(code.as_str(), *text);
-        }
-        assert_eq!(
-            ErrorCode::from_code("brand_new"),
-            ErrorCode::Other("brand_new".into())
-        );
-        assert_eq!(ErrorCode::Other("x".into()).as_str(), "x");
-    }
 
     #[test]
     fn only_no_answer_and_overload_are_transient() {

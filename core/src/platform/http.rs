@@ -8,16 +8,16 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use mynapoint_contract::{ErrorResponse, Health};
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use reqwest::{Client, Method, Url};
-use serde::de::{DeserializeOwned, IgnoredAny};
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::error::{ErrorCode, PlatformError};
 use super::retry::RetryPolicy;
 use super::types::*;
-use super::wire::ErrorEnvelope;
 use super::PlatformApi;
 
 /// Timeouts and repeats of an [`HttpPlatform`].
@@ -185,10 +185,10 @@ impl HttpPlatform {
         if status.is_success() {
             return Ok(bytes.to_vec());
         }
-        Err(match serde_json::from_slice::<ErrorEnvelope>(&bytes) {
+        Err(match serde_json::from_slice::<ErrorResponse>(&bytes) {
             Ok(envelope) => PlatformError::Http {
                 status: status.as_u16(),
-                code: ErrorCode::from_code(&envelope.error.code),
+                code: envelope.error.code,
                 message: envelope.error.message,
                 field: envelope.error.field,
             },
@@ -212,23 +212,14 @@ fn transport_error(e: reqwest::Error) -> PlatformError {
     }
 }
 
+/// The body of a POST that takes none.
 #[derive(Serialize)]
 struct Empty {}
-
-#[derive(Serialize)]
-struct CheckBody<'a> {
-    my_key_id: &'a str,
-}
-
-#[derive(Deserialize)]
-struct ServiceList {
-    services: Vec<ServiceSummary>,
-}
 
 #[async_trait]
 impl PlatformApi for HttpPlatform {
     async fn health(&self) -> Result<(), PlatformError> {
-        self.call::<IgnoredAny>(Call::get(&["health"], None))
+        self.call::<Health>(Call::get(&["health"], None))
             .await
             .map(|_| ())
     }
@@ -262,7 +253,9 @@ impl PlatformApi for HttpPlatform {
         token: &SessionToken,
         my_key_id: &str,
     ) -> Result<CheckResult, PlatformError> {
-        let body = CheckBody { my_key_id };
+        let body = CheckRequest {
+            my_key_id: my_key_id.to_owned(),
+        };
         self.call(Call::post(
             &["my-key-id", "check"],
             Some(token),

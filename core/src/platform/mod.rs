@@ -1,4 +1,5 @@
-//! The client of the mynapoint platform (platform/API-CONTRACT.md, v1).
+//! The client of the mynapoint platform (platform/openapi.yaml, v1; the
+//! bodies and error codes are the `mynapoint-contract` crate's).
 //!
 //! [`PlatformApi`] has one method per contract endpoint; [`HttpPlatform`] is
 //! its HTTP implementation (reqwest with rustls). Tests and shells can put an
@@ -8,7 +9,6 @@ mod error;
 mod http;
 mod retry;
 mod types;
-mod wire;
 
 use async_trait::async_trait;
 

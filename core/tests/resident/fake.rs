@@ -15,6 +15,10 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use mynapoint_contract::{
+    certificate_serial_text, check_child_birth_date, check_my_key_id, check_password,
+    check_phone_last4, date, mask_payment_id, FieldProblem, Secret,
+};
 use mynapoint_core::card::CertificateInfo;
 use mynapoint_core::platform::*;
 use mynapoint_core::resident::CivilDate;
@@ -167,41 +171,6 @@ pub fn catalogue() -> Vec<Service> {
     ]
 }
 
-fn check_chars(text: &str, charset: Charset, min: u32, max: u32) -> bool {
-    let n = text.chars().count() as u32;
-    n >= min
-        && n <= max
-        && text.chars().all(|c| match charset {
-            Charset::Digits => c.is_ascii_digit(),
-            Charset::AlnumUpper => c.is_ascii_digit() || c.is_ascii_uppercase(),
-            Charset::Alnum => c.is_ascii_alphanumeric(),
-        })
-}
-
-fn mask(payment_id: &str) -> String {
-    let n = payment_id.chars().count();
-    payment_id
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i + 4 < n { '*' } else { c })
-        .collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Serial as upper hex without leading zeros (the `child:` line's form).
-fn serial_text(cert: &CertificateInfo) -> String {
-    let hex = cert.serial.to_hex();
-    let trimmed = hex.trim_start_matches('0');
-    if trimmed.is_empty() {
-        "0".into()
-    } else {
-        trimmed.to_owned()
-    }
-}
-
 /// The contract's canonical content digest (with the `child:` line when
 /// `child` is the representative's certificate).
 fn digest_with(
@@ -209,11 +178,8 @@ fn digest_with(
     c: &ApplicationContent,
     child: Option<&CertificateInfo>,
 ) -> [u8; 32] {
-    let mut text = canonical(session_id, c);
-    if let (Some(f), Some(rep)) = (&c.for_child, child) {
-        text.push_str(&format!("child:{}:{}\n", f.birth_date, serial_text(rep)));
-    }
-    Sha256::digest(text.as_bytes()).into()
+    let serial = child.map(|rep| certificate_serial_text(rep.serial.as_bytes()));
+    c.digest(session_id, serial.as_deref())
 }
 
 /// The checks of `for_child`: a real birth date, under 15 on the fake's
@@ -227,12 +193,12 @@ fn check_child(
         return Ok(None);
     };
     let date_field = Some("for_child.birth_date");
-    let birth = CivilDate::parse_yyyymmdd(&f.birth_date)
-        .ok_or_else(|| err(400, "child_birth_date_format", date_field))?;
     let today = st.today.unwrap_or_else(CivilDate::today_in_japan);
-    if birth.age_on(today).is_none_or(|age| age >= 15) {
-        return Err(err(400, "child_not_under_15", date_field));
-    }
+    let today = date::CivilDate::new(today.year, today.month, today.day).expect("a real date");
+    check_child_birth_date(&f.birth_date, today).map_err(|problem| match problem {
+        FieldProblem::NotUnder15 => err(400, "child_not_under_15", date_field),
+        _ => err(400, "child_birth_date_format", date_field),
+    })?;
     let cert_field = Some("for_child.representative_certificate");
     let rep = CertificateInfo::parse(&f.representative_certificate)
         .map_err(|_| err(400, "representative_certificate_untrusted", cert_field))?;
@@ -246,24 +212,6 @@ fn check_child(
         return Err(err(400, "representative_is_applicant", cert_field));
     }
     Ok(Some(rep))
-}
-
-/// The contract's canonical content digest of an ordinary application.
-fn digest(session_id: &str, c: &ApplicationContent) -> [u8; 32] {
-    Sha256::digest(canonical(session_id, c).as_bytes()).into()
-}
-
-fn canonical(session_id: &str, c: &ApplicationContent) -> String {
-    let codes: Vec<&str> = c.security_codes.iter().map(|s| s.expose()).collect();
-    let codes_hash = Sha256::digest(codes.join("\n").as_bytes());
-    format!(
-        "mynapoint-application-v1\n{session_id}\n{}\n{}\n{}\n{}\n{}\n",
-        c.service_id,
-        c.terms_version,
-        c.payment_id.expose(),
-        hex(&codes_hash),
-        c.phone_last4.as_ref().map(|p| p.expose()).unwrap_or("")
-    )
 }
 
 fn signature_ok(cert: &CertificateInfo, digest: &[u8; 32], signature: &[u8]) -> bool {
@@ -451,29 +399,23 @@ fn validate_content(st: &State, c: &ApplicationContent) -> Result<Service, Platf
     if service.terms_version != c.terms_version {
         return Err(err(400, "terms_version_mismatch", Some("terms_version")));
     }
-    let r = &service.payment_id;
-    if !check_chars(c.payment_id.expose(), r.charset, r.min_len, r.max_len) {
+    if service.check_payment_id(c.payment_id.expose()).is_err() {
         return Err(err(400, "payment_id_format", Some("payment_id")));
     }
-    if c.security_codes.len() != service.security_codes.len() {
-        return Err(err(400, "security_code_format", Some("security_codes")));
+    if let Err(p) = service.check_security_codes(
+        &c.security_codes
+            .iter()
+            .map(Secret::expose)
+            .collect::<Vec<_>>(),
+    ) {
+        let field = match p.problem {
+            FieldProblem::WrongCount { .. } => "security_codes".to_owned(),
+            _ => format!("security_codes[{}]", p.index),
+        };
+        return Err(err(400, "security_code_format", Some(&field)));
     }
-    for (i, (code, rule)) in c
-        .security_codes
-        .iter()
-        .zip(&service.security_codes)
-        .enumerate()
-    {
-        if !check_chars(code.expose(), rule.charset, rule.len, rule.len) {
-            return Err(err(
-                400,
-                "security_code_format",
-                Some(&format!("security_codes[{i}]")),
-            ));
-        }
-    }
-    if let Some(p) = &c.phone_last4 {
-        if !check_chars(p.expose(), Charset::Digits, 4, 4) {
+    if let Some(p) = c.phone_last4() {
+        if check_phone_last4(p).is_err() {
             return Err(err(400, "phone_last4_format", Some("phone_last4")));
         }
     }
@@ -596,7 +538,7 @@ impl PlatformApi for FakePlatform {
     ) -> Result<CheckResult, PlatformError> {
         let fault = self.enter(Endpoint::Check)?;
         let result = self.with_session(token, |st, t| {
-            if !check_chars(my_key_id, Charset::AlnumUpper, 8, 8) {
+            if check_my_key_id(my_key_id).is_err() {
                 return Err(err(400, "my_key_id_format", Some("my_key_id")));
             }
             if session(st, t).taken_checks >= 3 {
@@ -644,7 +586,7 @@ impl PlatformApi for FakePlatform {
                     return Err(err(400, "my_key_id_format", Some("my_key_id")));
                 }
                 let pw = request.password.expose();
-                if !check_chars(pw, Charset::Alnum, 6, 16) {
+                if check_password(pw).is_err() {
                     return Err(err(400, "password_format", Some("password")));
                 }
                 if request.email.as_deref().is_some_and(|e| !e.contains('@')) {
@@ -766,13 +708,7 @@ impl PlatformApi for FakePlatform {
                     || s.name_kana.contains(keyword)
                     || s.name_latin.to_lowercase().contains(&q)
             })
-            .map(|s| ServiceSummary {
-                service_id: s.service_id.clone(),
-                name: s.name.clone(),
-                name_kana: s.name_kana.clone(),
-                name_latin: s.name_latin.clone(),
-                kind: Some(s.kind),
-            })
+            .map(Service::summary)
             .collect();
         Self::leave(fault, Ok(found))
     }
@@ -807,7 +743,7 @@ impl PlatformApi for FakePlatform {
                 digest: digest_with(&session(st, t).id, content, rep.as_ref()),
                 summary: ContentSummary {
                     service_name: service.name,
-                    payment_id_masked: mask(content.payment_id.expose()),
+                    payment_id_masked: mask_payment_id(content.payment_id.expose()),
                 },
             })
         });
@@ -875,7 +811,7 @@ impl PlatformApi for FakePlatform {
                         .zip(rep.as_ref())
                         .map(|(f, rep)| ChildInfo {
                             birth_date: f.birth_date.clone(),
-                            representative_serial: rep.serial.to_hex(),
+                            representative_serial: certificate_serial_text(rep.serial.as_bytes()),
                         });
                 let application_id = next_id(st, "app");
                 let app = Application {
@@ -883,8 +819,8 @@ impl PlatformApi for FakePlatform {
                     status: ApplicationStatus::Submitted,
                     service_id: service.service_id,
                     service_name: service.name,
-                    payment_id_masked: mask(request.content.payment_id.expose()),
-                    submitted_at: Timestamp::Unix(1_700_000_000),
+                    payment_id_masked: mask_payment_id(request.content.payment_id.expose()),
+                    submitted_at: 1_700_000_000,
                     for_child,
                 };
                 st.accounts.insert(account, person_key);

@@ -59,14 +59,9 @@ fn format_error(detail: impl std::fmt::Display) -> ApiError {
     .field("certificate")
 }
 
-/// Upper-case hex of a serial without leading zero bytes ("00" for zero).
-pub fn serial_hex(bytes: &[u8]) -> String {
-    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-    if start == bytes.len() {
-        return "00".into();
-    }
-    hex::encode_upper(&bytes[start..])
-}
+/// Upper-case hex of a serial without leading zero bytes ("00" for zero):
+/// the contract's form.
+pub use mynapoint_contract::certificate_serial_text as serial_hex;
 
 /// A configured serial (any case, optional `:`/spaces) in stored form.
 pub fn normalize_serial(text: &str) -> Option<String> {

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use serde_json::{json, Value};
+use mynapoint_contract::{Challenge, LoginResponse, SessionToken};
 
 use crate::crypto;
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -21,17 +21,17 @@ use certificate::PresentedCertificate;
 use sessions::{unauthenticated, Session};
 
 /// `POST /v1/auth/challenge`
-pub async fn challenge(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
+pub async fn challenge(State(app): State<AppState>) -> (StatusCode, Json<Challenge>) {
     let now = app.clock.now();
     let lifetime = app.config.challenge_lifetime_secs as i64;
     let (id, bytes, expires_at) = app.challenges.lock().expect("lock").issue(now, lifetime);
     (
         StatusCode::CREATED,
-        Json(json!({
-            "challenge_id": id.to_string(),
-            "challenge": STANDARD.encode(bytes),
-            "expires_at": expires_at,
-        })),
+        Json(Challenge {
+            challenge_id: id.to_string(),
+            challenge: bytes.to_vec(),
+            expires_at: crate::clock::unix(expires_at),
+        }),
     )
 }
 
@@ -42,7 +42,7 @@ pub fn decode_base64(text: &str, field: &str, code: ErrorCode) -> ApiResult<Vec<
 }
 
 /// `POST /v1/auth/login`
-pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Json<Value>> {
+pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Json<LoginResponse>> {
     let challenge_id = body.str("challenge_id")?;
     let cert_der = decode_base64(
         body.str("certificate")?,
@@ -113,13 +113,13 @@ pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Jso
         .expect("lock")
         .create(session, now, idle);
     tracing::info!(serial = %cert.serial_hex, card_reissued, "card login");
-    Ok(Json(json!({
-        "session_token": token,
-        "expires_at": now + idle,
-        "certificate_serial": cert.serial_hex,
-        "my_key_id": my_key_id,
-        "card_reissued": card_reissued,
-    })))
+    Ok(Json(LoginResponse {
+        session_token: SessionToken::new(token),
+        expires_at: crate::clock::unix(now + idle),
+        certificate_serial: cert.serial_hex.clone(),
+        my_key_id,
+        card_reissued,
+    }))
 }
 
 /// The bearer token of a request, if any.

@@ -2,13 +2,15 @@
 //! and body) and change nothing; the same key with another body is refused.
 //! Only successful (2xx) responses are stored, so a refused request leaves no
 //! trace and may be retried. Keys are scoped to the person (or "anonymous").
-//! Card login (`/v1/auth/…`) is excluded: its answer holds a session token.
+//! Card login (`/v1/auth/…`) is not replayed (its answer holds a session
+//! token), but a malformed key is refused there too.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use mynapoint_contract::IdempotencyKey;
 
 use super::AppState;
 use crate::auth::bearer;
@@ -38,18 +40,24 @@ pub async fn layer(State(app): State<AppState>, request: Request, next: Next) ->
         *request.method(),
         Method::POST | Method::PUT | Method::DELETE | Method::PATCH
     );
+    let Some(value) = request.headers().get(HEADER).filter(|_| changes).cloned() else {
+        return next.run(request).await;
+    };
+    let Some(key) = value.to_str().ok().and_then(IdempotencyKey::parse) else {
+        return ApiError::new(
+            ErrorCode::IdempotencyKeyFormat,
+            "Idempotency-Key must be a UUID (8-4-4-4-12 hex digits).",
+        )
+        .field("Idempotency-Key")
+        .into_response();
+    };
     // Card login is never replayed from storage: a stored answer would hand
     // the session token to whoever resends a captured request. A lost login
     // answer costs a new challenge, not a second session for someone else.
-    let replayable = changes && !request.uri().path().starts_with("/v1/auth/");
-    let Some(key) = request
-        .headers()
-        .get(HEADER)
-        .filter(|_| replayable)
-        .cloned()
-    else {
+    // Its key is still checked, as everywhere.
+    if request.uri().path().starts_with("/v1/auth/") {
         return next.run(request).await;
-    };
+    }
     match handle(app, key, request, next).await {
         Ok(response) => response,
         Err(e) => e.into_response(),
@@ -58,23 +66,11 @@ pub async fn layer(State(app): State<AppState>, request: Request, next: Next) ->
 
 async fn handle(
     app: AppState,
-    key: HeaderValue,
+    key: IdempotencyKey,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let key = key
-        .to_str()
-        .ok()
-        .and_then(|k| uuid::Uuid::parse_str(k.trim()).ok())
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::IdempotencyKeyFormat,
-                "Idempotency-Key must be a UUID.",
-            )
-            .field("Idempotency-Key")
-        })?
-        .hyphenated()
-        .to_string();
+    let key = key.as_str();
     let (parts, body) = request.into_parts();
     let now = app.clock.now();
     let scope = {
@@ -100,7 +96,7 @@ async fn handle(
         .store
         .lock()
         .expect("lock")
-        .stored_response(&scope, &key)?;
+        .stored_response(&scope, key)?;
     if let Some(stored) = stored {
         return replay(&app, stored, &request_hash, &aad);
     }
@@ -134,7 +130,7 @@ async fn handle(
     let (body_nonce, body_sealed) = app.sealing_key.seal(&body, aad.as_bytes());
     app.store.lock().expect("lock").store_response(
         &scope,
-        &key,
+        key,
         &StoredResponse {
             request_hash,
             status: parts.status.as_u16(),

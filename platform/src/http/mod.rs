@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use mynapoint_contract::Health;
 
 use crate::auth::certificate::TrustStore;
 use crate::auth::challenges::Challenges;
@@ -39,8 +39,8 @@ pub struct Platform {
 pub type AppState = Arc<Platform>;
 
 /// `GET /v1/health`
-pub async fn health() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+pub async fn health() -> Json<Health> {
+    Json(Health::ok())
 }
 
 async fn not_found() -> ApiError {
@@ -69,6 +69,7 @@ pub fn router(app: AppState) -> Router {
             app.clone(),
             idempotency::layer,
         ))
+        .layer(axum::middleware::from_fn(routes::check_declared))
         .layer(axum::middleware::from_fn(method_not_allowed))
         .with_state(app)
 }

@@ -1,16 +1,142 @@
-//! The one list of routes: the router is built from it, and a test compares
-//! it with the paths of `openapi.yaml`.
+//! The one list of routes: the router is built from it, each route with the
+//! status of its answer and every error it can answer. A test compares it
+//! with `openapi.yaml` (paths, and the statuses of each operation); a debug
+//! build answers 500 `internal` when a route answers a code it does not
+//! declare, so every test run checks the lists.
 
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter};
 use axum::Router;
 
 use super::AppState;
+use crate::error::{ApiError, ErrorCode};
 use crate::{applications, auth, catalogue, my_key_id};
+use ErrorCode::*;
+
+/// An error a route can answer: the code and its status there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: ErrorCode,
+    pub status: u16,
+}
+
+/// `code` with its usual status.
+const fn usual(code: ErrorCode) -> Refusal {
+    let status = code.http_status();
+    Refusal { code, status }
+}
+
+/// A route: method, path (OpenAPI syntax), the status of its answer, and
+/// the errors it can answer (groups of [`Refusal`]s).
+#[derive(Debug)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub success: u16,
+    pub refusals: &'static [&'static [Refusal]],
+}
+
+impl Route {
+    /// Every error the route can answer.
+    pub fn errors(&self) -> impl Iterator<Item = &Refusal> {
+        self.refusals.iter().flat_map(|group| group.iter())
+    }
+}
+
+/// A JSON body read field by field.
+const BODY: &[Refusal] = &[usual(InvalidJson), usual(FieldMissing), usual(FieldType)];
+/// A bearer session.
+const SESSION: &[Refusal] = &[
+    usual(Unauthenticated),
+    usual(SessionExpired),
+    usual(CertificateExpired),
+];
+/// The `Idempotency-Key` of a replayable write (its body is read whole).
+const IDEMPOTENT: &[Refusal] = &[
+    usual(IdempotencyKeyFormat),
+    usual(IdempotencyKeyReused),
+    usual(IdempotencyInProgress),
+    usual(InvalidJson),
+    usual(Internal),
+];
+/// The database.
+const STORE: &[Refusal] = &[usual(Internal)];
+const LOGIN: &[Refusal] = &[
+    usual(IdempotencyKeyFormat),
+    usual(ChallengeUnknown),
+    usual(ChallengeExpired),
+    usual(ChallengeUsed),
+    usual(CertificateFormat),
+    usual(SignatureFormat),
+    usual(SignatureInvalid),
+    usual(CertificateUntrusted),
+    usual(CertificateExpired),
+    usual(CertificateNotYetValid),
+    usual(CertificateRevoked),
+];
+/// Choosing a My Key ID in this session (candidates, checks).
+const CHOOSING: &[Refusal] = &[usual(MyKeyIdRevoked), usual(FreshLoginRequired)];
+/// The id a session chose (`mode` + `my_key_id`).
+const CHOSEN: &[Refusal] = &[
+    usual(ModeFormat),
+    usual(MyKeyIdFormat),
+    usual(MyKeyIdNotOffered),
+    usual(MyKeyIdNotChecked),
+    usual(MyKeyIdTaken),
+    usual(MyKeyIdRevoked),
+];
+const ISSUE: &[Refusal] = &[
+    usual(PasswordFormat),
+    usual(EmailFormat),
+    usual(MunicipalityCode),
+    usual(MyKeyIdAlreadyIssued),
+];
+const CHANGE: &[Refusal] = &[
+    usual(MyKeyIdNotIssued),
+    usual(FreshLoginRequired),
+    usual(MyKeyIdUnchanged),
+];
+/// The content of an application (content-to-sign and submission).
+const CONTENT: &[Refusal] = &[
+    usual(MyKeyIdRequired),
+    Refusal {
+        code: ServiceUnknown,
+        status: 400,
+    },
+    usual(TermsVersionMismatch),
+    usual(PaymentIdFormat),
+    usual(SecurityCodeFormat),
+    usual(PhoneLast4Format),
+    usual(ChildBirthDateFormat),
+    usual(ChildNotUnder15),
+    usual(CertificateFormat),
+    usual(RepresentativeCertificateUntrusted),
+    usual(RepresentativeCertificateExpired),
+    usual(RepresentativeCertificateRevoked),
+    usual(RepresentativeIsApplicant),
+    usual(PaymentAccountInUse),
+];
+const SUBMIT: &[Refusal] = &[
+    usual(SignatureFormat),
+    usual(SignatureInvalid),
+    usual(RepresentativeSignatureInvalid),
+    usual(AlreadyApplied),
+];
 
 macro_rules! route_table {
-    ($($method:ident $path:literal => $handler:path),+ $(,)?) => {
+    ($($method:ident $path:literal => $handler:path, $success:literal, [$($group:expr),* $(,)?];)+) => {
         /// (method, path) of every route, in OpenAPI path syntax.
         pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),+];
+
+        /// Every route with its answer's status and its errors.
+        pub static ROUTE_TABLE: &[Route] = &[$(Route {
+            method: stringify!($method),
+            path: $path,
+            success: $success,
+            refusals: &[$($group),*],
+        }),+];
 
         pub(crate) fn api_router() -> Router<AppState> {
             Router::new()
@@ -20,18 +146,111 @@ macro_rules! route_table {
 }
 
 route_table! {
-    GET "/v1/health" => super::health,
-    POST "/v1/auth/challenge" => auth::challenge,
-    POST "/v1/auth/login" => auth::login,
-    GET "/v1/my-key-id" => my_key_id::get,
-    POST "/v1/my-key-id" => my_key_id::issue,
-    PUT "/v1/my-key-id" => my_key_id::change,
-    DELETE "/v1/my-key-id" => my_key_id::revoke,
-    POST "/v1/my-key-id/candidates" => my_key_id::candidate,
-    POST "/v1/my-key-id/check" => my_key_id::check,
-    GET "/v1/payment-services" => catalogue::list,
-    GET "/v1/payment-services/{service_id}" => catalogue::get,
-    POST "/v1/applications/content-to-sign" => applications::content_to_sign,
-    POST "/v1/applications" => applications::submit,
-    GET "/v1/applications/mine" => applications::mine,
+    GET "/v1/health" => super::health, 200, [];
+    POST "/v1/auth/challenge" => auth::challenge, 201, [&[usual(IdempotencyKeyFormat)]];
+    POST "/v1/auth/login" => auth::login, 200, [BODY, LOGIN, STORE];
+    GET "/v1/my-key-id" => my_key_id::get, 200, [SESSION, &[usual(MyKeyIdNotIssued)], STORE];
+    POST "/v1/my-key-id" => my_key_id::issue, 201, [SESSION, IDEMPOTENT, BODY, CHOSEN, ISSUE];
+    PUT "/v1/my-key-id" => my_key_id::change, 200, [SESSION, IDEMPOTENT, BODY, CHOSEN, CHANGE];
+    DELETE "/v1/my-key-id" => my_key_id::revoke, 200,
+        [SESSION, IDEMPOTENT, &[usual(MyKeyIdNotIssued), usual(MyKeyIdRevoked)]];
+    POST "/v1/my-key-id/candidates" => my_key_id::candidate, 200,
+        [SESSION, IDEMPOTENT, CHOOSING, &[usual(NoMoreCandidates)]];
+    POST "/v1/my-key-id/check" => my_key_id::check, 200,
+        [SESSION, IDEMPOTENT, BODY, CHOOSING,
+         &[usual(MyKeyIdFormat), usual(MyKeyIdUnchanged), usual(OwnChoiceExhausted)]];
+    GET "/v1/payment-services" => catalogue::list, 200, [&[usual(FieldType)]];
+    GET "/v1/payment-services/{service_id}" => catalogue::get, 200, [&[usual(ServiceUnknown)]];
+    POST "/v1/applications/content-to-sign" => applications::content_to_sign, 200,
+        [SESSION, IDEMPOTENT, BODY, CONTENT];
+    POST "/v1/applications" => applications::submit, 201, [SESSION, IDEMPOTENT, BODY, CONTENT, SUBMIT];
+    GET "/v1/applications/mine" => applications::mine, 200, [SESSION, &[usual(NotApplied)], STORE];
+}
+
+/// The route of a matched request, if it is in the table.
+pub fn route_of(method: &str, path: &str) -> Option<&'static Route> {
+    ROUTE_TABLE
+        .iter()
+        .find(|r| r.method == method && r.path == path)
+}
+
+/// Checks that an error answer's code is one its route declares. An
+/// undeclared one is logged; a debug build answers 500 `internal` instead,
+/// so that tests (and the API fuzzer) catch a table that is not exact.
+pub(crate) async fn check_declared(request: Request, next: Next) -> Response {
+    let method = request.method().as_str().to_owned();
+    let path = request.extensions().get::<MatchedPath>().cloned();
+    let response = next.run(request).await;
+    let (Some(path), Some(code)) = (path, response.extensions().get::<ErrorCode>()) else {
+        return response;
+    };
+    let Some(route) = route_of(&method, path.as_str()) else {
+        return response;
+    };
+    let status = response.status().as_u16();
+    if route
+        .errors()
+        .any(|r| &r.code == code && r.status == status)
+    {
+        return response;
+    }
+    tracing::error!(
+        %method,
+        path = path.as_str(),
+        code = code.as_str(),
+        status,
+        "an error code the route does not declare"
+    );
+    if cfg!(debug_assertions) {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!(
+                "Undeclared answer {status} {} on {method} {}.",
+                code.as_str(),
+                path.as_str()
+            ),
+        )
+        .into_response()
+    } else {
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_debug_build_answers_internal_for_an_undeclared_code() {
+        let refuse = || async { ApiError::new(NotApplied, "none") };
+        let router: Router = Router::new()
+            .route("/v1/health", get(refuse))
+            .route("/v1/applications/mine", get(refuse))
+            .layer(axum::middleware::from_fn(check_declared));
+        let status = |path: &'static str| {
+            let router = router.clone();
+            async move {
+                let request = axum::http::Request::get(path).body(Body::empty()).unwrap();
+                router.oneshot(request).await.unwrap().status().as_u16()
+            }
+        };
+        // `GET /v1/health` declares no error; `GET /v1/applications/mine` declares `not_applied`.
+        assert_eq!(status("/v1/health").await, 500);
+        assert_eq!(status("/v1/applications/mine").await, 404);
+    }
+
+    #[test]
+    fn every_route_is_in_the_table_once() {
+        assert_eq!(ROUTES.len(), ROUTE_TABLE.len());
+        for route in ROUTE_TABLE {
+            assert!(std::ptr::eq(
+                route_of(route.method, route.path).unwrap(),
+                route
+            ));
+        }
+    }
 }

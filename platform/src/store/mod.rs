@@ -8,7 +8,7 @@ use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-use crate::my_key_id::Notifications;
+use mynapoint_contract::Notifications;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

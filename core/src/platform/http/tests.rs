@@ -136,7 +136,7 @@ async fn a_lost_answer_is_repeated_with_the_same_key_and_body() {
         .await
         .unwrap();
     assert_eq!(app.application_id, "app-1");
-    assert_eq!(app.submitted_at, Timestamp::Unix(1_700_000_000));
+    assert_eq!(app.submitted_at, 1_700_000_000);
 
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2);
@@ -234,7 +234,7 @@ async fn gets_build_the_contract_paths_and_decode() {
     let (url, seen) = server(vec![
         Reply::Answer(
             200,
-            r#"{"services":[{"service_id":"aeon","name":"イオン","name_kana":"イオン","name_latin":"AEON","kind":"e_money"}]}"#,
+            r#"{"services":[{"service_id":"aeon","name":"イオン","name_kana":"イオン","name_latin":"AEON","kind":"e_money","terms_version":"1"}]}"#,
         ),
         Reply::Answer(503, "overloaded"),
         Reply::Answer(200, r#"{"status":"ok"}"#),
@@ -244,7 +244,7 @@ async fn gets_build_the_contract_paths_and_decode() {
     let platform = HttpPlatform::with_config(&format!("{url}/"), fast()).unwrap();
     let services = platform.search_services(None, "イオン aeon").await.unwrap();
     assert_eq!(services[0].service_id, "aeon");
-    assert_eq!(services[0].kind, Some(ServiceKind::EMoney));
+    assert_eq!(services[0].kind, ServiceKind::EMoney);
     platform.health().await.unwrap();
     let err = platform
         .my_application(&SessionToken::new("t"))

@@ -52,10 +52,7 @@ impl Flow<'_, '_> {
                 continue;
             }
             for (i, s) in found.iter().enumerate() {
-                let kind = s
-                    .kind
-                    .map(|k| format!(", {}", kind_words(k)))
-                    .unwrap_or_default();
+                let kind = format!(", {}", kind_words(s.kind));
                 self.say.line(format!(
                     "  {}) {} ({}{kind}) [{}]",
                     i + 1,

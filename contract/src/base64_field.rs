@@ -1,9 +1,6 @@
-//! Encodings the contract uses inside JSON: base64 byte strings and the
-//! error envelope.
+//! Byte strings inside JSON: standard base64 (RFC 4648 §4, with padding).
 
-use serde::Deserialize;
-
-/// Standard base64 for `Vec<u8>` fields.
+/// `Vec<u8>` as a base64 string.
 pub(crate) mod b64 {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine;
@@ -21,7 +18,7 @@ pub(crate) mod b64 {
     }
 }
 
-/// Standard base64 for `Option<Vec<u8>>` fields (null when absent).
+/// `Option<Vec<u8>>` as a base64 string or null.
 pub(crate) mod b64_opt {
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -45,7 +42,7 @@ pub(crate) mod b64_opt {
     }
 }
 
-/// Standard base64 of exactly 32 bytes (a SHA-256 digest).
+/// Exactly 32 bytes (a SHA-256 digest) as base64.
 pub(crate) mod b64_digest {
     use serde::{Deserializer, Serializer};
 
@@ -58,19 +55,4 @@ pub(crate) mod b64_digest {
         <[u8; 32]>::try_from(bytes.as_slice())
             .map_err(|_| serde::de::Error::custom("a digest has 32 bytes"))
     }
-}
-
-/// `{"error": {"code", "message", "field"}}`.
-#[derive(Debug, Deserialize)]
-pub(crate) struct ErrorEnvelope {
-    pub error: ErrorBody,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct ErrorBody {
-    pub code: String,
-    #[serde(default)]
-    pub message: String,
-    #[serde(default)]
-    pub field: Option<String>,
 }

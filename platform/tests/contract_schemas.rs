@@ -1,0 +1,562 @@
+//! The contract's types (`mynapoint-contract`, used by the server, the core
+//! client and the test double) against the schemas of `openapi.yaml`, in
+//! both directions, type by type:
+//! - the keys a fully filled value serializes are the schema's properties;
+//! - the keys a value with every `Option` empty still serializes are the
+//!   schema's `required` (a null among them must be allowed by the schema);
+//! - a document without any one of the schema's optional keys still reads;
+//! - every enum's wire names are the schema's `enum`.
+
+use std::collections::BTreeSet;
+
+use mynapoint_contract::*;
+use mynapoint_platform::OPENAPI_YAML;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value as Json;
+use serde_yaml::Value as Yaml;
+
+fn doc() -> Yaml {
+    serde_yaml::from_str(OPENAPI_YAML).expect("openapi.yaml parses")
+}
+
+/// A `$ref`'s target, or the node itself.
+fn resolve<'a>(doc: &'a Yaml, node: &'a Yaml) -> &'a Yaml {
+    match node["$ref"].as_str() {
+        Some(r) => {
+            let mut target = doc;
+            for part in r.trim_start_matches("#/").split('/') {
+                target = &target[part];
+            }
+            resolve(doc, target)
+        }
+        None => node,
+    }
+}
+
+/// An object schema's properties (name -> schema) and required names,
+/// `allOf` parts merged.
+fn object_shape<'a>(
+    doc: &'a Yaml,
+    schema: &'a Yaml,
+) -> (Vec<(String, &'a Yaml)>, BTreeSet<String>) {
+    let schema = resolve(doc, schema);
+    let mut properties = Vec::new();
+    let mut required = BTreeSet::new();
+    if let Some(parts) = schema["allOf"].as_sequence() {
+        for part in parts {
+            let (p, r) = object_shape(doc, part);
+            properties.extend(p);
+            required.extend(r);
+        }
+    }
+    if let Some(map) = schema["properties"].as_mapping() {
+        for (k, v) in map {
+            properties.push((k.as_str().unwrap().to_owned(), v));
+        }
+    }
+    if let Some(names) = schema["required"].as_sequence() {
+        required.extend(names.iter().map(|n| n.as_str().unwrap().to_owned()));
+    }
+    (properties, required)
+}
+
+/// Whether a property's schema admits null.
+fn allows_null(doc: &Yaml, schema: &Yaml) -> bool {
+    let schema = resolve(doc, schema);
+    let in_type = match &schema["type"] {
+        Yaml::String(t) => t == "null",
+        Yaml::Sequence(ts) => ts.iter().any(|t| t.as_str() == Some("null")),
+        _ => false,
+    };
+    in_type
+        || ["oneOf", "anyOf"].iter().any(|k| {
+            schema[*k]
+                .as_sequence()
+                .is_some_and(|alts| alts.iter().any(|a| allows_null(doc, a)))
+        })
+}
+
+fn keys(value: &Json) -> BTreeSet<String> {
+    value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// Checks one type against `components/schemas/<name>`.
+fn check<T: Serialize + DeserializeOwned>(
+    doc: &Yaml,
+    name: &str,
+    full: &T,
+    minimal: &T,
+    problems: &mut Vec<String>,
+) {
+    let schema = &doc["components"]["schemas"][name];
+    assert!(!schema.is_null(), "no schema {name}");
+    let (properties, required) = object_shape(doc, schema);
+    let documented: BTreeSet<String> = properties.iter().map(|(k, _)| k.clone()).collect();
+    let full = serde_json::to_value(full).unwrap();
+    let minimal = serde_json::to_value(minimal).unwrap();
+    if keys(&full) != documented {
+        problems.push(format!(
+            "{name}: the type has {:?}, the schema {documented:?}",
+            keys(&full)
+        ));
+    }
+    if keys(&minimal) != required {
+        problems.push(format!(
+            "{name}: the type always sends {:?}, the schema requires {required:?}",
+            keys(&minimal)
+        ));
+    }
+    for (key, value) in minimal.as_object().unwrap() {
+        let property = properties.iter().find(|(k, _)| k == key).map(|(_, s)| *s);
+        if value.is_null() && !property.is_some_and(|s| allows_null(doc, s)) {
+            problems.push(format!(
+                "{name}.{key}: the type sends null, the schema does not allow it"
+            ));
+        }
+    }
+    for key in documented.difference(&required) {
+        let mut without = full.clone();
+        without.as_object_mut().unwrap().remove(key);
+        if let Err(e) = serde_json::from_value::<T>(without) {
+            problems.push(format!(
+                "{name}: without the optional `{key}` the type does not read: {e}"
+            ));
+        }
+    }
+    match serde_json::from_value::<T>(full.clone()) {
+        Ok(back) if serde_json::to_value(&back).unwrap() == full => {}
+        _ => problems.push(format!("{name}: a full value does not read back as itself")),
+    }
+}
+
+/// Checks that `values` serialize to the schema node's `enum`.
+fn check_enum<T: Serialize>(
+    doc: &Yaml,
+    what: &str,
+    node: &Yaml,
+    values: &[T],
+    problems: &mut Vec<String>,
+) {
+    let node = resolve(doc, node);
+    let documented: BTreeSet<String> = node["enum"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("{what}: no enum"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let ours: BTreeSet<String> = values
+        .iter()
+        .map(|v| {
+            serde_json::to_value(v)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    if ours != documented {
+        problems.push(format!(
+            "{what}: the type has {ours:?}, the schema {documented:?}"
+        ));
+    }
+}
+
+fn service() -> Service {
+    Service {
+        service_id: "s".into(),
+        name: "n".into(),
+        name_kana: "k".into(),
+        name_latin: "l".into(),
+        kind: ServiceKind::Qr,
+        terms: "t".into(),
+        terms_version: "1".into(),
+        payment_id: PaymentIdRule {
+            label: "id".into(),
+            min_len: 1,
+            max_len: 2,
+            charset: Charset::Digits,
+        },
+        security_codes: vec![SecurityCodeRule {
+            label: "c".into(),
+            len: 4,
+            charset: Charset::Alnum,
+        }],
+    }
+}
+
+fn content(full: bool) -> ApplicationContent {
+    ApplicationContent {
+        service_id: "s".into(),
+        terms_version: "1".into(),
+        payment_id: "12".into(),
+        security_codes: vec!["abcd".into()],
+        phone_last4: full.then(|| "1234".into()),
+        for_child: full.then(|| ForChild {
+            birth_date: "20150101".into(),
+            representative_certificate: vec![1, 2, 3],
+        }),
+    }
+}
+
+fn record(full: bool) -> MyKeyIdRecord {
+    MyKeyIdRecord {
+        my_key_id: "AB12CD34".into(),
+        certificate_serial: "0A".into(),
+        certificate_expires_at: 1,
+        email: full.then(|| "a@b.jp".into()),
+        notifications: Notifications::default(),
+        base_municipality: "131016".into(),
+        status: MyKeyIdStatus::Active,
+        changed_at: full.then_some(2),
+    }
+}
+
+fn application(full: bool) -> Application {
+    Application {
+        application_id: "id".into(),
+        status: ApplicationStatus::Submitted,
+        service_id: "s".into(),
+        service_name: "n".into(),
+        payment_id_masked: "*2".into(),
+        submitted_at: 1,
+        for_child: full.then(|| ChildInfo {
+            birth_date: "20150101".into(),
+            representative_serial: "0A".into(),
+        }),
+    }
+}
+
+#[test]
+fn every_contract_type_matches_its_schema() {
+    let doc = doc();
+    let d = &doc;
+    let mut p = Vec::new();
+
+    let health = Health::ok();
+    check(d, "Health", &health, &health, &mut p);
+    let challenge = Challenge {
+        challenge_id: "c".into(),
+        challenge: vec![0; 32],
+        expires_at: 1,
+    };
+    check(d, "Challenge", &challenge, &challenge, &mut p);
+    let login = LoginRequest {
+        challenge_id: "c".into(),
+        certificate: vec![1],
+        signature: vec![2],
+    };
+    check(d, "LoginRequest", &login, &login, &mut p);
+    let response = |full: bool| LoginResponse {
+        session_token: SessionToken::new("t"),
+        expires_at: 1,
+        certificate_serial: "0A".into(),
+        my_key_id: full.then(|| "AB12CD34".into()),
+        card_reissued: false,
+    };
+    check(
+        d,
+        "LoginResponse",
+        &response(true),
+        &response(false),
+        &mut p,
+    );
+    check(d, "MyKeyId", &record(true), &record(false), &mut p);
+    let n = Notifications::default();
+    check(d, "Notifications", &n, &n, &mut p);
+    let candidate = Candidate {
+        candidate: "AB12CD34".into(),
+        attempt: 1,
+        is_final: false,
+    };
+    check(d, "Candidate", &candidate, &candidate, &mut p);
+    let check_request = CheckRequest {
+        my_key_id: "AB12CD34".into(),
+    };
+    check(d, "CheckRequest", &check_request, &check_request, &mut p);
+    let result = CheckResult {
+        available: true,
+        checks_used: 1,
+        fallback_to_auto: false,
+    };
+    check(d, "CheckResult", &result, &result, &mut p);
+    let issue = |full: bool| IssueRequest {
+        mode: IssueMode::Auto,
+        my_key_id: "AB12CD34".into(),
+        password: "abc123".into(),
+        email: full.then(|| "a@b.jp".into()),
+        notifications: Notifications::default(),
+        base_municipality: "131016".into(),
+    };
+    check(
+        d,
+        "IssueMyKeyIdRequest",
+        &issue(true),
+        &issue(false),
+        &mut p,
+    );
+    let change = ChangeRequest {
+        mode: IssueMode::Own,
+        my_key_id: "AB12CD34".into(),
+    };
+    check(d, "ChangeMyKeyIdRequest", &change, &change, &mut p);
+    let revoke = RevokeResult {
+        status: MyKeyIdStatus::Revoked,
+    };
+    check(d, "RevokeResult", &revoke, &revoke, &mut p);
+    let list = ServiceList {
+        services: vec![service().summary()],
+    };
+    check(d, "ServiceList", &list, &list, &mut p);
+    check(
+        d,
+        "ServiceSummary",
+        &service().summary(),
+        &service().summary(),
+        &mut p,
+    );
+    check(d, "Service", &service(), &service(), &mut p);
+    let s = service();
+    check(d, "PaymentIdRule", &s.payment_id, &s.payment_id, &mut p);
+    check(
+        d,
+        "SecurityCodeRule",
+        &s.security_codes[0],
+        &s.security_codes[0],
+        &mut p,
+    );
+    check(
+        d,
+        "ApplicationContent",
+        &content(true),
+        &content(false),
+        &mut p,
+    );
+    let child = content(true).for_child.unwrap();
+    check(d, "ForChild", &child, &child, &mut p);
+    let request = |full: bool| ApplicationRequest {
+        content: content(full),
+        signature: vec![1],
+        representative_signature: full.then(|| vec![2]),
+    };
+    check(
+        d,
+        "ApplicationRequest",
+        &request(true),
+        &request(false),
+        &mut p,
+    );
+    let summary = ContentSummary {
+        service_name: "n".into(),
+        payment_id_masked: "*2".into(),
+    };
+    check(d, "ContentSummary", &summary, &summary, &mut p);
+    let to_sign = ContentToSign {
+        digest: [0; 32],
+        summary,
+    };
+    check(d, "ContentToSign", &to_sign, &to_sign, &mut p);
+    check(
+        d,
+        "Application",
+        &application(true),
+        &application(false),
+        &mut p,
+    );
+    let info = application(true).for_child.unwrap();
+    check(d, "ChildInfo", &info, &info, &mut p);
+    let body = |full: bool| ErrorBody {
+        code: ErrorCode::FieldMissing,
+        message: "m".into(),
+        field: full.then(|| "f".into()),
+    };
+    check(d, "ErrorBody", &body(true), &body(false), &mut p);
+    let error = ErrorResponse { error: body(true) };
+    check(d, "Error", &error, &error, &mut p);
+
+    let schemas = &d["components"]["schemas"];
+    let kinds = [
+        ServiceKind::Qr,
+        ServiceKind::EMoney,
+        ServiceKind::Credit,
+        ServiceKind::Debit,
+    ];
+    check_enum(
+        d,
+        "ServiceSummary.kind",
+        &schemas["ServiceSummary"]["properties"]["kind"],
+        &kinds,
+        &mut p,
+    );
+    check_enum(
+        d,
+        "Service.kind",
+        &schemas["Service"]["properties"]["kind"],
+        &kinds,
+        &mut p,
+    );
+    let charsets = [Charset::Digits, Charset::AlnumUpper, Charset::Alnum];
+    check_enum(d, "Charset", &schemas["Charset"], &charsets, &mut p);
+    let statuses = [MyKeyIdStatus::Active, MyKeyIdStatus::Revoked];
+    check_enum(
+        d,
+        "MyKeyId.status",
+        &schemas["MyKeyId"]["properties"]["status"],
+        &statuses,
+        &mut p,
+    );
+    let modes = [IssueMode::Auto, IssueMode::Own];
+    check_enum(
+        d,
+        "IssueMyKeyIdRequest.mode",
+        &schemas["IssueMyKeyIdRequest"]["properties"]["mode"],
+        &modes,
+        &mut p,
+    );
+    check_enum(
+        d,
+        "ChangeMyKeyIdRequest.mode",
+        &schemas["ChangeMyKeyIdRequest"]["properties"]["mode"],
+        &modes,
+        &mut p,
+    );
+    let application_statuses = [ApplicationStatus::Submitted, ApplicationStatus::Registered];
+    check_enum(
+        d,
+        "Application.status",
+        &schemas["Application"]["properties"]["status"],
+        &application_statuses,
+        &mut p,
+    );
+    check_enum(
+        d,
+        "ErrorCode",
+        &schemas["ErrorCode"],
+        ErrorCode::ALL,
+        &mut p,
+    );
+
+    assert!(p.is_empty(), "{}", p.join("\n"));
+}
+
+/// The checks above can fail: a type with a key the schema lacks, and one
+/// missing a key the schema requires, are both reported.
+#[test]
+fn a_type_and_a_schema_that_disagree_are_reported() {
+    #[derive(Serialize, serde::Deserialize)]
+    struct Extra {
+        status: String,
+        extra: u8,
+    }
+    #[derive(Serialize, serde::Deserialize)]
+    struct Missing {}
+    let doc = doc();
+    let mut problems = Vec::new();
+    let extra = Extra {
+        status: "ok".into(),
+        extra: 1,
+    };
+    check(&doc, "Health", &extra, &extra, &mut problems);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    problems.clear();
+    check(&doc, "Health", &Missing {}, &Missing {}, &mut problems);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+}
+
+/// The schema's pattern of a property (`$ref`s followed).
+fn pattern(doc: &Yaml, schema: &str, property: Option<&str>) -> regex::Regex {
+    let mut node = resolve(doc, &doc["components"]["schemas"][schema]);
+    if let Some(p) = property {
+        node = resolve(doc, &node["properties"][p]);
+    }
+    regex::Regex::new(node["pattern"].as_str().expect("a pattern")).unwrap()
+}
+
+/// The patterns of `openapi.yaml` state the contract's rules as far as a
+/// pattern can: whatever a rule accepts the pattern accepts, and what the
+/// pattern refuses the rule refuses too. (Check digits, real dates and ages
+/// are left to the rule.)
+#[test]
+fn schema_patterns_agree_with_the_contract_rules() {
+    let doc = doc();
+    let agree = |re: &regex::Regex, text: &str, ok: bool| {
+        assert_eq!(re.is_match(text), ok, "{} on {text:?}", re.as_str());
+    };
+    let id = pattern(&doc, "MyKeyIdValue", None);
+    for text in [
+        "AB12CD34",
+        "ab12cd34",
+        "AB12CD3",
+        "AB12CD345",
+        "ＡB12CD34",
+        "AB12-D34",
+        "",
+    ] {
+        agree(&id, text, check_my_key_id(text).is_ok());
+    }
+    let password = pattern(&doc, "IssueMyKeyIdRequest", Some("password"));
+    for text in [
+        "abc123",
+        "A1b2C3d4E5f6G7h8",
+        "abc12",
+        "A1b2C3d4E5f6G7h8X",
+        "abc 123",
+        "abc12!",
+    ] {
+        agree(&password, text, check_password(text).is_ok());
+    }
+    let email = pattern(&doc, "IssueMyKeyIdRequest", Some("email"));
+    for text in [
+        "a@b.c",
+        "a..b+c@x-y.co.jp",
+        "!#$%&'*+/=?^_`{|}~-@example.jp",
+        "hanako",
+        "hanako@jp",
+        "@b.c",
+        "a@",
+        "a@.b",
+        "a@b.",
+        "a@b..c",
+        "a@b@c.d",
+        "a b@c.d",
+        "a\tb@c.d",
+        "ｈａｎａｋｏ@c.d",
+        "hanakö@c.d",
+    ] {
+        agree(&email, text, check_email(text).is_ok());
+    }
+    // Every 6-digit code: a valid one matches (a match may still have a
+    // wrong check digit); the pattern refuses the prefectures 00 and 48-99.
+    let municipality = pattern(&doc, "MunicipalityCode", None);
+    let mut refused = 0;
+    for n in 0..1_000_000u32 {
+        let code = format!("{n:06}");
+        let matches = municipality.is_match(&code);
+        let valid = check_municipality(&code).is_ok();
+        assert!(
+            matches || !valid,
+            "{code}: valid, but the pattern refuses it"
+        );
+        refused += u32::from(!matches);
+    }
+    assert_eq!(refused, 1_000_000 - 47 * 10_000);
+    let phone = pattern(&doc, "ApplicationContent", Some("phone_last4"));
+    for text in ["0123", "012", "01234", "０１２３", "12a4"] {
+        agree(&phone, text, check_phone_last4(text).is_ok());
+    }
+    // Birth dates: every real date from 1900 to 2099 matches.
+    let birth = pattern(&doc, "ForChild", Some("birth_date"));
+    let mut day = date::CivilDate::new(1900, 1, 1).unwrap();
+    while day.year < 2100 {
+        assert!(birth.is_match(&day.to_yyyymmdd()), "{day:?}");
+        day = date::CivilDate::from_days_since_epoch(day.days_since_epoch() + 1);
+    }
+    for text in ["18991231", "20151301", "20150132", "2015011", "20150100"] {
+        assert!(!birth.is_match(text), "{text}");
+    }
+}
