@@ -5,8 +5,10 @@ use std::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use super::fields::{check_text, Field, FieldError, FieldProblem};
-use crate::platform::{ApplicationContent, Charset, Service, ServiceKind};
+use mynapoint_contract::check_phone_last4;
+
+use super::fields::{Field, FieldError};
+use crate::platform::{ApplicationContent, Service, ServiceKind};
 use crate::secret::Secret;
 
 /// The payment screen. Wiped when dropped; `Debug` shows no text.
@@ -31,31 +33,14 @@ impl fmt::Debug for PaymentForm {
 impl PaymentForm {
     /// The first problem against `service`'s rules, in screen order.
     pub fn validate(&self, service: &Service) -> Result<(), FieldError> {
-        let rule = &service.payment_id;
-        check_text(&self.payment_id, rule.charset, rule.min_len, rule.max_len)
+        service
+            .check_payment_id(&self.payment_id)
             .map_err(|p| FieldError::new(Field::PaymentId, p))?;
-        let expected = service.security_codes.len() as u32;
-        let got = self.security_codes.len() as u32;
-        if got != expected {
-            return Err(FieldError::new(
-                Field::SecurityCode {
-                    index: got.min(expected),
-                },
-                FieldProblem::WrongCount { expected, got },
-            ));
-        }
-        for (i, (code, rule)) in self
-            .security_codes
-            .iter()
-            .zip(&service.security_codes)
-            .enumerate()
-        {
-            check_text(code, rule.charset, rule.len, rule.len)
-                .map_err(|p| FieldError::new(Field::SecurityCode { index: i as u32 }, p))?;
-        }
+        service
+            .check_security_codes(&self.security_codes)
+            .map_err(|p| FieldError::new(Field::SecurityCode { index: p.index }, p.problem))?;
         if let Some(phone) = self.phone_last4() {
-            check_text(phone, Charset::Digits, 4, 4)
-                .map_err(|p| FieldError::new(Field::PhoneLast4, p))?;
+            check_phone_last4(phone).map_err(|p| FieldError::new(Field::PhoneLast4, p))?;
         }
         Ok(())
     }
@@ -111,7 +96,8 @@ pub struct ChildReview {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::{PaymentIdRule, SecurityCodeRule};
+    use crate::platform::{Charset, PaymentIdRule, SecurityCodeRule};
+    use crate::resident::fields::FieldProblem;
 
     fn credit() -> Service {
         Service {

@@ -6,12 +6,14 @@ use std::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use super::fields::{check_same, check_text, Field, FieldError, FieldProblem};
-use crate::platform::{Charset, Notifications};
+use mynapoint_contract::{check_email, check_municipality, check_password};
 
-/// Exactly 8 half-width upper-case letters and digits.
+use super::fields::{check_same, Field, FieldError, FieldProblem};
+use crate::platform::Notifications;
+
+/// Exactly 8 half-width upper-case letters and digits (the contract's rule).
 pub fn check_my_key_id(text: &str) -> Result<(), FieldError> {
-    check_text(text, Charset::AlnumUpper, 8, 8).map_err(|p| FieldError::new(Field::MyKeyId, p))
+    mynapoint_contract::check_my_key_id(text).map_err(|p| FieldError::new(Field::MyKeyId, p))
 }
 
 /// The registration screen. Wiped when dropped; `Debug` shows no text.
@@ -40,8 +42,7 @@ impl fmt::Debug for RegistrationForm {
 impl RegistrationForm {
     /// The first problem, field by field in screen order.
     pub fn validate(&self) -> Result<(), FieldError> {
-        check_text(&self.password, Charset::Alnum, 6, 16)
-            .map_err(|p| FieldError::new(Field::Password, p))?;
+        check_password(&self.password).map_err(|p| FieldError::new(Field::Password, p))?;
         check_same(&self.password, &self.password_again)
             .map_err(|p| FieldError::new(Field::PasswordConfirmation, p))?;
         let email = self.email();
@@ -62,46 +63,6 @@ impl RegistrationForm {
     /// The e-mail address, if one was typed.
     pub fn email(&self) -> Option<&str> {
         self.email.as_deref().filter(|e| !e.is_empty())
-    }
-}
-
-/// Half-width, one `@`, something before it, a dotted domain after it.
-fn check_email(email: &str) -> Result<(), FieldProblem> {
-    for (i, c) in email.chars().enumerate() {
-        if ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}' {
-            return Err(FieldProblem::FullWidth {
-                position: i as u32 + 1,
-            });
-        }
-        if !c.is_ascii_graphic() {
-            return Err(FieldProblem::NotAllowed {
-                position: i as u32 + 1,
-            });
-        }
-    }
-    let Some((local, domain)) = email.split_once('@') else {
-        return Err(FieldProblem::BadFormat);
-    };
-    let domain_ok = !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..");
-    if local.is_empty() || !domain_ok || email.len() > 254 {
-        return Err(FieldProblem::BadFormat);
-    }
-    Ok(())
-}
-
-/// JIS X 0402: 5 digits, then a check digit: (11 - Σ dᵢ·(6,5,4,3,2) mod 11) mod 10.
-fn check_municipality(code: &str) -> Result<(), FieldProblem> {
-    check_text(code, Charset::Digits, 6, 6)?;
-    let d: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
-    let sum: u32 = d[..5].iter().zip([6, 5, 4, 3, 2]).map(|(a, w)| a * w).sum();
-    if (11 - sum % 11) % 10 == d[5] {
-        Ok(())
-    } else {
-        Err(FieldProblem::WrongCheckDigit)
     }
 }
 
@@ -182,21 +143,6 @@ mod tests {
         assert_eq!(
             problem(f),
             (Field::BaseMunicipality, FieldProblem::WrongCheckDigit)
-        );
-    }
-
-    #[test]
-    fn municipality_check_digits() {
-        for good in ["131016", "011002", "271004", "401005"] {
-            assert_eq!(check_municipality(good), Ok(()), "{good}");
-        }
-        assert_eq!(
-            check_municipality("13101"),
-            Err(FieldProblem::WrongLength {
-                min: 6,
-                max: 6,
-                got: 5
-            })
         );
     }
 

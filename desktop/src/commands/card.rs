@@ -345,19 +345,10 @@ async fn face(
     basic_four(tap, &a.common, out).await
 }
 
-/// `YYYY-MM-DD` of a Unix time (civil-from-days, proleptic Gregorian).
+/// `YYYY-MM-DD` (UTC) of a Unix time (up to 9999-12-31): the contract's calendar.
 pub fn utc_date(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let secs = unix.min(253_402_300_799) as i64;
+    mynapoint_core::resident::CivilDate::utc_at(secs).to_iso()
 }
 
 #[cfg(test)]

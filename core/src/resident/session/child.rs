@@ -12,24 +12,17 @@ use super::{ChildHeld, ResidentSession};
 use crate::card::{CardSession, CardTransport};
 use crate::clock::CivilDate;
 use crate::pin::{LastTry, Pin, PinKind, PinPrompt};
-use crate::platform::{Application, Charset};
+use crate::platform::Application;
 use crate::resident::error::ResidentError;
-use crate::resident::fields::{check_text, FieldProblem};
+use crate::resident::fields::FieldProblem;
 use crate::resident::step::Step;
 
 const AUTH: PinKind = PinKind::UserAuth;
 
-/// Checks a child's birth date (`YYYYMMDD`): half-width digits, a real
-/// date, not after `today`, and under 15 on `today` (a 15th birthday today
-/// is not under 15).
+/// Checks a child's birth date (`YYYYMMDD`): the contract's rule (half-width
+/// digits, a real date from 1900, not after `today`, under 15 on `today`).
 pub(crate) fn check_child_birth_date(text: &str, today: CivilDate) -> Result<(), FieldProblem> {
-    check_text(text, Charset::Digits, 8, 8)?;
-    let birth = CivilDate::parse_yyyymmdd(text).ok_or(FieldProblem::NotADate)?;
-    match birth.age_on(today) {
-        None => Err(FieldProblem::InFuture),
-        Some(age) if age >= 15 => Err(FieldProblem::NotUnder15),
-        Some(_) => Ok(()),
-    }
+    mynapoint_contract::check_child_birth_date(text, today).map(|_| ())
 }
 
 impl ResidentSession {
