@@ -10,23 +10,30 @@
 //! platform.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! Layers, arrows pointing down only (`tests/layers.rs` holds them):
+//! - [`http`]: routes, extraction, answers, the idempotency middleware;
+//! - [`rules`]: what the domain asks of the server, plain functions (no
+//!   HTTP library, no SQL);
+//! - [`store`]: the SQLite database, one module per table group, on
+//!   transactions (opened by `mynapoint-sqlite`);
+//! - under all three: [`clock`], [`config`], [`crypto`].
+//!
+//! [`server`] wires them together (in process or from the command line).
+//! `README.md` maps each rule of the domain to its file.
 
-pub mod applications;
-pub mod auth;
-pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod crypto;
-pub mod error;
 pub mod http;
-pub mod my_key_id;
+pub mod rules;
 pub mod server;
 pub mod store;
 
 pub use clock::{Clock, SystemClock, TestClock};
 pub use config::Config;
-pub use error::{ApiError, ErrorCode};
 pub use http::routes::{Route, ROUTES, ROUTE_TABLE};
+pub use rules::error::{ApiError, ErrorCode};
 pub use server::{start, start_with_clock, BlockingPlatform, RunningPlatform, StartError};
 pub use store::Store;
 

@@ -9,11 +9,12 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::auth::certificate::TrustStore;
-use crate::catalogue::Catalogue;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ConfigError};
-use crate::http::{self, AppState, Platform};
+use crate::http::{self, AppState};
+use crate::rules::card_login::certificate::TrustStore;
+use crate::rules::catalogue::Catalogue;
+use crate::rules::Platform;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]

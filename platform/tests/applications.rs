@@ -5,9 +5,9 @@ mod common;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::*;
-use mynapoint_platform::applications::open_security_codes;
-use mynapoint_platform::auth::certificate::PresentedCertificate;
 use mynapoint_platform::crypto::SealingKey;
+use mynapoint_platform::rules::applications::open_security_codes;
+use mynapoint_platform::rules::card_login::certificate::PresentedCertificate;
 use mynapoint_platform::Config;
 
 fn issuer_of(card: &Card) -> String {

@@ -58,7 +58,7 @@ fn the_blocking_helper_serves_and_stops() {
 fn the_builtin_anchor_is_cardsims_stable_ca() {
     use der::{DecodePem, Encode};
     let builtin = x509_cert::Certificate::from_pem(
-        mynapoint_platform::auth::certificate::BUILTIN_TEST_CA_PEM,
+        mynapoint_platform::rules::card_login::certificate::BUILTIN_TEST_CA_PEM,
     )
     .unwrap();
     assert_eq!(

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::*;
 use mynapoint_contract::date::CivilDate;
-use mynapoint_platform::auth::certificate::PresentedCertificate;
+use mynapoint_platform::rules::card_login::certificate::PresentedCertificate;
 use mynapoint_platform::Config;
 use serde_json::{json, Value};
 

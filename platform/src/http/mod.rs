@@ -1,41 +1,29 @@
-//! HTTP: the shared state, the router built from the route table, and the
-//! JSON fallbacks.
+//! HTTP, the top layer: the router built from the route table
+//! ([`routes`]), one module of thin handlers per domain concept (each reads
+//! the request, calls its rule in `crate::rules`, and answers), the
+//! extractors, the error answer, the idempotency middleware and the JSON
+//! fallbacks. No rule is decided here.
 
+pub mod answer;
+pub mod applications;
+pub mod card_login;
+pub mod catalogue;
 pub mod extract;
 pub mod idempotency;
+pub mod my_key_id;
 pub mod routes;
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Json, Router};
 use mynapoint_contract::Health;
 
-use crate::auth::certificate::TrustStore;
-use crate::auth::challenges::Challenges;
-use crate::auth::sessions::Sessions;
-use crate::catalogue::Catalogue;
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::crypto::SealingKey;
-use crate::error::{ApiError, ErrorCode};
-use crate::store::Store;
+use crate::rules::error::{ApiError, ErrorCode};
+use crate::rules::Platform;
 
-/// Everything a request handler may use.
-pub struct Platform {
-    pub config: Config,
-    pub clock: Arc<dyn Clock>,
-    pub store: Mutex<Store>,
-    pub trust: TrustStore,
-    pub sealing_key: SealingKey,
-    pub catalogue: Catalogue,
-    pub challenges: Mutex<Challenges>,
-    pub sessions: Mutex<Sessions>,
-    pub in_flight: Mutex<HashSet<String>>,
-}
-
+/// The state every handler gets.
 pub type AppState = Arc<Platform>;
 
 /// `GET /v1/health`

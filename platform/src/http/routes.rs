@@ -10,9 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter};
 use axum::Router;
 
-use super::AppState;
-use crate::error::{ApiError, ErrorCode};
-use crate::{applications, auth, catalogue, my_key_id};
+use super::{applications, card_login, catalogue, my_key_id, AppState};
+use crate::rules::error::{ApiError, ErrorCode};
 use ErrorCode::*;
 
 /// An error a route can answer: the code and its status there.
@@ -147,8 +146,8 @@ macro_rules! route_table {
 
 route_table! {
     GET "/v1/health" => super::health, 200, [];
-    POST "/v1/auth/challenge" => auth::challenge, 201, [&[usual(IdempotencyKeyFormat)]];
-    POST "/v1/auth/login" => auth::login, 200, [BODY, LOGIN, STORE];
+    POST "/v1/auth/challenge" => card_login::challenge, 201, [&[usual(IdempotencyKeyFormat)]];
+    POST "/v1/auth/login" => card_login::login, 200, [BODY, LOGIN, STORE];
     GET "/v1/my-key-id" => my_key_id::get, 200, [SESSION, &[usual(MyKeyIdNotIssued)], STORE];
     POST "/v1/my-key-id" => my_key_id::issue, 201, [SESSION, IDEMPOTENT, BODY, CHOSEN, ISSUE];
     PUT "/v1/my-key-id" => my_key_id::change, 200, [SESSION, IDEMPOTENT, BODY, CHOSEN, CHANGE];

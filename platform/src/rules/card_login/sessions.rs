@@ -9,7 +9,7 @@ use rand::RngCore;
 use rsa::RsaPublicKey;
 
 use crate::crypto::sha256;
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::rules::error::{ApiError, ApiResult, ErrorCode};
 
 /// Who is logged in and what this session has been offered so far.
 #[derive(Clone)]

@@ -1,9 +1,8 @@
-//! An error answer: the contract's [`ErrorCode`] with its HTTP status, an
-//! English sentence and the field at fault, sent as the contract's
-//! [`ErrorResponse`] body.
+//! A refusal of the rules: the contract's [`ErrorCode`] with its HTTP status
+//! (a number: this layer knows no HTTP library), an English sentence and the
+//! field at fault. The HTTP layer sends it as the contract's
+//! [`ErrorResponse`] body (`http::answer`).
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use mynapoint_contract::{ErrorBody, ErrorResponse, FieldProblem};
 
 pub use mynapoint_contract::ErrorCode;
@@ -11,7 +10,9 @@ pub use mynapoint_contract::ErrorCode;
 /// An error answered to the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub status: StatusCode,
+    /// The HTTP status of the answer (the code's usual one unless a route
+    /// answers it with another, see [`ApiError::status`]).
+    pub status: u16,
     pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
@@ -21,8 +22,7 @@ impl ApiError {
     /// `code` with its usual status ([`ErrorCode::http_status`]).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            status: StatusCode::from_u16(code.http_status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            status: code.http_status(),
             code,
             message: message.into(),
             field: None,
@@ -34,7 +34,8 @@ impl ApiError {
         self
     }
 
-    pub fn status(mut self, status: StatusCode) -> Self {
+    /// Answers with `status` instead of the code's usual one.
+    pub fn status(mut self, status: u16) -> Self {
         self.status = status;
         self
     }
@@ -108,17 +109,6 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-impl IntoResponse for ApiError {
-    /// The JSON body, and the code in the response's extensions (for the
-    /// check that a route answers only the codes it declares).
-    fn into_response(self) -> Response {
-        let code = self.code.clone();
-        let mut response = (self.status, axum::Json(self.body())).into_response();
-        response.extensions_mut().insert(code);
-        response
-    }
-}
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {

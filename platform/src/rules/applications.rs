@@ -3,23 +3,20 @@
 //! rules and its canonical form are the contract's
 //! (`mynapoint_contract::applications`).
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::Json;
 use mynapoint_contract::date::CivilDate;
 use mynapoint_contract::{
     check_child_birth_date, check_phone_last4, mask_payment_id, Application, ApplicationStatus,
     ChildInfo, ContentSummary, ContentToSign, FieldProblem, Secret,
 };
 
-use crate::auth::certificate::{CertificateRefusal, PresentedCertificate};
-use crate::auth::{decode_base64, Auth};
-use crate::catalogue::{check_payment_id, check_security_codes, Service};
+use super::card_login::certificate::{CertificateRefusal, PresentedCertificate};
+use super::card_login::{decode_base64, Auth};
+use super::catalogue::{check_payment_id, check_security_codes, Service};
+use super::fields::JsonBody;
+use super::Platform;
 use crate::clock::unix;
 use crate::crypto;
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::http::extract::JsonBody;
-use crate::http::AppState;
+use crate::rules::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::{ApplicationRecord, ChildApplication, InsertOutcome};
 
 /// The checked fields of an application: the contract's content, the
@@ -60,7 +57,7 @@ fn child_str<'a>(
 /// Reads and checks `for_child` (None when absent or null): the child's
 /// birth date, then the representative's certificate.
 fn for_child(
-    app: &AppState,
+    app: &Platform,
     auth: &Auth,
     body: &JsonBody,
 ) -> ApiResult<Option<(mynapoint_contract::ForChild, PresentedCertificate)>> {
@@ -130,12 +127,12 @@ fn for_child(
 impl ApplicationContent {
     /// Reads and checks every field against the service's rules, then
     /// `for_child` (for the session's person).
-    pub fn from_body(app: &AppState, auth: &Auth, body: &JsonBody) -> ApiResult<Self> {
+    pub fn from_body(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Self> {
         let service_id = body.str("service_id")?;
         let service = app.catalogue.get(service_id).ok_or_else(|| {
             ApiError::new(ErrorCode::ServiceUnknown, "No payment service has this id.")
                 .field("service_id")
-                .status(StatusCode::BAD_REQUEST)
+                .status(400)
         })?;
         let terms_version = body.str("terms_version")?;
         if terms_version != service.terms_version {
@@ -220,7 +217,7 @@ pub fn open_security_codes(
 }
 
 /// The person's active My Key ID holder id, or 403.
-fn require_my_key_id(app: &AppState, auth: &Auth) -> ApiResult<i64> {
+fn require_my_key_id(app: &Platform, auth: &Auth) -> ApiResult<i64> {
     let required = || {
         ApiError::new(
             ErrorCode::MyKeyIdRequired,
@@ -279,13 +276,9 @@ fn payment_account_in_use() -> ApiError {
 }
 
 /// `POST /v1/applications/content-to-sign`
-pub async fn content_to_sign(
-    State(app): State<AppState>,
-    auth: Auth,
-    body: JsonBody,
-) -> ApiResult<Json<ContentToSign>> {
-    let person = require_my_key_id(&app, &auth)?;
-    let content = ApplicationContent::from_body(&app, &auth, &body)?;
+pub fn content_to_sign(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<ContentToSign> {
+    let person = require_my_key_id(app, auth)?;
+    let content = ApplicationContent::from_body(app, auth, body)?;
     // Say it before the card signs (submission checks it again, atomically).
     let used = app
         .store
@@ -296,23 +289,19 @@ pub async fn content_to_sign(
         return Err(payment_account_in_use());
     }
     let digest = content.digest(&auth.session.id);
-    Ok(Json(ContentToSign {
+    Ok(ContentToSign {
         digest,
         summary: ContentSummary {
             service_name: content.service.name.clone(),
             payment_id_masked: mask_payment_id(content.payment_id()),
         },
-    }))
+    })
 }
 
 /// `POST /v1/applications`
-pub async fn submit(
-    State(app): State<AppState>,
-    auth: Auth,
-    body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Application>)> {
-    let person_id = require_my_key_id(&app, &auth)?;
-    let content = ApplicationContent::from_body(&app, &auth, &body)?;
+pub fn submit(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Application> {
+    let person_id = require_my_key_id(app, auth)?;
+    let content = ApplicationContent::from_body(app, auth, body)?;
     let signature = decode_base64(
         body.str("signature")?,
         "signature",
@@ -418,16 +407,16 @@ pub async fn submit(
         for_child = record.child.is_some(),
         "application submitted"
     );
-    Ok((StatusCode::CREATED, Json(application_answer(&record, now))))
+    Ok(application_answer(&record, now))
 }
 
 /// `GET /v1/applications/mine`
-pub async fn mine(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Application>> {
+pub fn mine(app: &Platform, auth: &Auth) -> ApiResult<Application> {
     let not_applied = || ApiError::new(ErrorCode::NotApplied, "No application has been submitted.");
     let store = app.store.lock().expect("lock");
     let person = store
         .person_id(&auth.session.issuer, &auth.session.subject_cn)?
         .ok_or_else(not_applied)?;
     let record = store.application_of(person)?.ok_or_else(not_applied)?;
-    Ok(Json(application_answer(&record, app.clock.now())))
+    Ok(application_answer(&record, app.clock.now()))
 }

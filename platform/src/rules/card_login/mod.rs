@@ -5,34 +5,27 @@ pub mod certificate;
 pub mod challenges;
 pub mod sessions;
 
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::StatusCode;
-use axum::Json;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use mynapoint_contract::{Challenge, LoginResponse, SessionToken};
 
+use super::error::{ApiError, ApiResult, ErrorCode};
+use super::fields::JsonBody;
+use super::Platform;
 use crate::crypto;
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::http::extract::JsonBody;
-use crate::http::AppState;
 use certificate::PresentedCertificate;
 use sessions::{unauthenticated, Session};
 
-/// `POST /v1/auth/challenge`
-pub async fn challenge(State(app): State<AppState>) -> (StatusCode, Json<Challenge>) {
+/// A new login challenge (`POST /v1/auth/challenge`).
+pub fn challenge(app: &Platform) -> Challenge {
     let now = app.clock.now();
     let lifetime = app.config.challenge_lifetime_secs as i64;
     let (id, bytes, expires_at) = app.challenges.lock().expect("lock").issue(now, lifetime);
-    (
-        StatusCode::CREATED,
-        Json(Challenge {
-            challenge_id: id.to_string(),
-            challenge: bytes.to_vec(),
-            expires_at: crate::clock::unix(expires_at),
-        }),
-    )
+    Challenge {
+        challenge_id: id.to_string(),
+        challenge: bytes.to_vec(),
+        expires_at: crate::clock::unix(expires_at),
+    }
 }
 
 pub fn decode_base64(text: &str, field: &str, code: ErrorCode) -> ApiResult<Vec<u8>> {
@@ -41,8 +34,9 @@ pub fn decode_base64(text: &str, field: &str, code: ErrorCode) -> ApiResult<Vec<
         .map_err(|_| ApiError::new(code, format!("`{field}` is not valid base64.")).field(field))
 }
 
-/// `POST /v1/auth/login`
-pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Json<LoginResponse>> {
+/// Card login (`POST /v1/auth/login`): the challenge signed by the card, the
+/// certificate trusted; a reissued card moves the person's record to it.
+pub fn login(app: &Platform, body: &JsonBody) -> ApiResult<LoginResponse> {
     let challenge_id = body.str("challenge_id")?;
     let cert_der = decode_base64(
         body.str("certificate")?,
@@ -113,24 +107,13 @@ pub async fn login(State(app): State<AppState>, body: JsonBody) -> ApiResult<Jso
         .expect("lock")
         .create(session, now, idle);
     tracing::info!(serial = %cert.serial_hex, card_reissued, "card login");
-    Ok(Json(LoginResponse {
+    Ok(LoginResponse {
         session_token: SessionToken::new(token),
         expires_at: crate::clock::unix(now + idle),
         certificate_serial: cert.serial_hex.clone(),
         my_key_id,
         card_reissued,
-    }))
-}
-
-/// The bearer token of a request, if any.
-pub fn bearer(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    })
 }
 
 /// An authenticated request: a copy of its live session (idle timer restarted).
@@ -139,11 +122,11 @@ pub struct Auth {
     pub session: Session,
 }
 
-impl FromRequestParts<AppState> for Auth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> ApiResult<Self> {
-        let token = bearer(parts).ok_or_else(unauthenticated)?.to_owned();
+impl Auth {
+    /// The live session of the bearer `token` (None: no token sent), its
+    /// idle timer restarted.
+    pub fn authenticate(app: &Platform, token: Option<&str>) -> ApiResult<Self> {
+        let token = token.ok_or_else(unauthenticated)?.to_owned();
         let now = app.clock.now();
         let idle = app.config.session_idle_timeout_secs as i64;
         let session = app
@@ -154,11 +137,9 @@ impl FromRequestParts<AppState> for Auth {
             .clone();
         Ok(Auth { token, session })
     }
-}
 
-impl Auth {
     /// Changes the live session (candidates, checks).
-    pub fn update<T>(&self, app: &AppState, f: impl FnOnce(&mut Session) -> T) -> ApiResult<T> {
+    pub fn update<T>(&self, app: &Platform, f: impl FnOnce(&mut Session) -> T) -> ApiResult<T> {
         let now = app.clock.now();
         let idle = app.config.session_idle_timeout_secs as i64;
         let mut sessions = app.sessions.lock().expect("lock");
@@ -166,7 +147,7 @@ impl Auth {
     }
 
     /// The person's id, if they have ever issued a My Key ID.
-    pub fn person_id(&self, app: &AppState) -> ApiResult<Option<i64>> {
+    pub fn person_id(&self, app: &Platform) -> ApiResult<Option<i64>> {
         Ok(app
             .store
             .lock()

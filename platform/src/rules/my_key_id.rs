@@ -4,9 +4,6 @@
 //! A change follows the same rules in a new card login; the old id is
 //! retired and never issued again.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::Json;
 use mynapoint_contract::{
     check_email, check_municipality, check_my_key_id, check_password, Candidate, CheckResult,
     IssueMode, MyKeyIdStatus, Notifications, RevokeResult, Secret, MAX_OWN_CHECKS,
@@ -14,12 +11,12 @@ use mynapoint_contract::{
 use rand::Rng;
 use serde_json::{Map, Value};
 
-use crate::auth::sessions::Session;
-use crate::auth::Auth;
+use super::card_login::sessions::Session;
+use super::card_login::Auth;
+use super::fields::JsonBody;
+use super::Platform;
 use crate::clock::unix;
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::http::extract::JsonBody;
-use crate::http::AppState;
+use crate::rules::error::{ApiError, ApiResult, ErrorCode};
 use crate::store::{ChangeRefusal, IssueRefusal, MyKeyIdRecord, NewMyKeyId};
 
 /// Candidates offered per session (the contract's `MAX_CANDIDATES`).
@@ -147,7 +144,7 @@ fn refusal(r: IssueRefusal) -> ApiError {
 }
 
 /// The session holder's record, if any.
-fn record_of(app: &AppState, auth: &Auth) -> ApiResult<Option<MyKeyIdRecord>> {
+fn record_of(app: &Platform, auth: &Auth) -> ApiResult<Option<MyKeyIdRecord>> {
     let store = app.store.lock().expect("lock");
     match store.person_id(&auth.session.issuer, &auth.session.subject_cn)? {
         Some(person) => Ok(store.my_key_id_of(person)?),
@@ -156,7 +153,7 @@ fn record_of(app: &AppState, auth: &Auth) -> ApiResult<Option<MyKeyIdRecord>> {
 }
 
 /// Refuses issuing when the person already has (or had) one.
-fn ensure_none_issued(app: &AppState, auth: &Auth) -> ApiResult<()> {
+fn ensure_none_issued(app: &Platform, auth: &Auth) -> ApiResult<()> {
     match record_of(app, auth)? {
         Some(r) if r.active => Err(refusal(IssueRefusal::AlreadyIssued)),
         Some(_) => Err(refusal(IssueRefusal::Revoked)),
@@ -182,7 +179,7 @@ fn unchanged() -> ApiError {
 /// Whether this session may look for an id (candidates, own-choice checks):
 /// for issuance (none yet) or for a change (an active one, in a session that
 /// has not chosen one yet). Returns the active id, if any.
-fn ensure_may_choose(app: &AppState, auth: &Auth) -> ApiResult<Option<String>> {
+fn ensure_may_choose(app: &Platform, auth: &Auth) -> ApiResult<Option<String>> {
     let current = match record_of(app, auth)? {
         Some(r) if !r.active => return Err(refusal(IssueRefusal::Revoked)),
         Some(r) => Some(r.my_key_id),
@@ -225,17 +222,14 @@ fn ensure_chosen_in_session(session: &Session, mode: IssueMode, id: &str) -> Api
 }
 
 /// `GET /v1/my-key-id`
-pub async fn get(
-    State(app): State<AppState>,
-    auth: Auth,
-) -> ApiResult<Json<mynapoint_contract::MyKeyIdRecord>> {
-    let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
-    Ok(Json(record_answer(&record)))
+pub fn get(app: &Platform, auth: &Auth) -> ApiResult<mynapoint_contract::MyKeyIdRecord> {
+    let record = record_of(app, auth)?.ok_or_else(not_issued)?;
+    Ok(record_answer(&record))
 }
 
 /// `POST /v1/my-key-id/candidates`
-pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Candidate>> {
-    ensure_may_choose(&app, &auth)?;
+pub fn candidate(app: &Platform, auth: &Auth) -> ApiResult<Candidate> {
+    ensure_may_choose(app, auth)?;
     if auth.session.candidates.len() >= MAX_CANDIDATES {
         return Err(ApiError::new(
             ErrorCode::NoMoreCandidates,
@@ -248,7 +242,7 @@ pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Jso
             Ok(auth.session.candidates.iter().any(|c| c == id) || store.my_key_id_taken(id)?)
         })?
     };
-    let attempt = auth.update(&app, |s| {
+    let attempt = auth.update(app, |s| {
         if s.candidates.len() >= MAX_CANDIDATES {
             return None;
         }
@@ -261,26 +255,22 @@ pub async fn candidate(State(app): State<AppState>, auth: Auth) -> ApiResult<Jso
             "Three candidates have been offered.",
         )
     })?;
-    Ok(Json(Candidate {
+    Ok(Candidate {
         candidate,
         attempt: attempt as u8,
         is_final: attempt == MAX_CANDIDATES,
-    }))
+    })
 }
 
 /// `POST /v1/my-key-id/check`
-pub async fn check(
-    State(app): State<AppState>,
-    auth: Auth,
-    body: JsonBody,
-) -> ApiResult<Json<CheckResult>> {
+pub fn check(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<CheckResult> {
     let id = body.str("my_key_id")?;
     check_format(id)?;
-    if ensure_may_choose(&app, &auth)?.as_deref() == Some(id) {
+    if ensure_may_choose(app, auth)?.as_deref() == Some(id) {
         return Err(unchanged());
     }
     let taken = app.store.lock().expect("lock").my_key_id_taken(id)?;
-    let used = auth.update(&app, |s| {
+    let used = auth.update(app, |s| {
         if s.checks_used >= MAX_OWN_CHECKS {
             return None;
         }
@@ -296,20 +286,20 @@ pub async fn check(
             "Three duplicate checks have been made; use an auto-generated My Key ID.",
         )
     })?;
-    Ok(Json(CheckResult {
+    Ok(CheckResult {
         available: !taken,
         checks_used: used,
         fallback_to_auto: used >= MAX_OWN_CHECKS && taken,
-    }))
+    })
 }
 
 /// `POST /v1/my-key-id`
 pub async fn issue(
-    State(app): State<AppState>,
-    auth: Auth,
-    body: JsonBody,
-) -> ApiResult<(StatusCode, Json<mynapoint_contract::MyKeyIdRecord>)> {
-    let mode = parse_mode(&body)?;
+    app: &Platform,
+    auth: &Auth,
+    body: &JsonBody,
+) -> ApiResult<mynapoint_contract::MyKeyIdRecord> {
+    let mode = parse_mode(body)?;
     let id = body.str("my_key_id")?;
     check_format(id)?;
     let password = Secret::new(body.str("password")?);
@@ -318,7 +308,7 @@ pub async fn issue(
     let municipality = body.str("base_municipality")?;
     check_issue_fields(password.expose(), email, municipality)?;
 
-    ensure_none_issued(&app, &auth)?;
+    ensure_none_issued(app, auth)?;
     let session = &auth.session;
     ensure_chosen_in_session(session, mode, id)?;
 
@@ -345,22 +335,22 @@ pub async fn issue(
             now,
         })?;
     let record = result.map_err(refusal)?;
-    auth.update(&app, |s| s.my_key_id_chosen = true)?;
+    auth.update(app, |s| s.my_key_id_chosen = true)?;
     tracing::info!(person = record.person_id, ?mode, "My Key ID issued");
-    Ok((StatusCode::CREATED, Json(record_answer(&record))))
+    Ok(record_answer(&record))
 }
 
 /// `PUT /v1/my-key-id`: a new id by the issuance rules of this session (a
 /// card login); the old id is retired, never issued again.
-pub async fn change(
-    State(app): State<AppState>,
-    auth: Auth,
-    body: JsonBody,
-) -> ApiResult<Json<mynapoint_contract::MyKeyIdRecord>> {
-    let mode = parse_mode(&body)?;
+pub fn change(
+    app: &Platform,
+    auth: &Auth,
+    body: &JsonBody,
+) -> ApiResult<mynapoint_contract::MyKeyIdRecord> {
+    let mode = parse_mode(body)?;
     let id = body.str("my_key_id")?;
     check_format(id)?;
-    let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
+    let record = record_of(app, auth)?.ok_or_else(not_issued)?;
     if !record.active {
         return Err(refusal(IssueRefusal::Revoked));
     }
@@ -383,14 +373,14 @@ pub async fn change(
         ChangeRefusal::Unchanged => unchanged(),
         ChangeRefusal::Taken => refusal(IssueRefusal::Taken),
     })?;
-    auth.update(&app, |s| s.my_key_id_chosen = true)?;
+    auth.update(app, |s| s.my_key_id_chosen = true)?;
     tracing::info!(person = changed.person_id, ?mode, "My Key ID changed");
-    Ok(Json(record_answer(&changed)))
+    Ok(record_answer(&changed))
 }
 
 /// `DELETE /v1/my-key-id`
-pub async fn revoke(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<RevokeResult>> {
-    let record = record_of(&app, &auth)?.ok_or_else(not_issued)?;
+pub fn revoke(app: &Platform, auth: &Auth) -> ApiResult<RevokeResult> {
+    let record = record_of(app, auth)?.ok_or_else(not_issued)?;
     if !record.active {
         return Err(refusal(IssueRefusal::Revoked));
     }
@@ -400,9 +390,9 @@ pub async fn revoke(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<R
         .expect("lock")
         .revoke_my_key_id(record.person_id, now)?;
     tracing::info!(person = record.person_id, "My Key ID revoked");
-    Ok(Json(RevokeResult {
+    Ok(RevokeResult {
         status: MyKeyIdStatus::Revoked,
-    }))
+    })
 }
 
 #[cfg(test)]

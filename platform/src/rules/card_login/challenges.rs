@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rand::RngCore;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::rules::error::{ApiError, ApiResult, ErrorCode};
 
 struct Challenge {
     bytes: [u8; 32],

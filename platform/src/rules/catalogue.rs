@@ -4,21 +4,17 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path as UrlPath, Query, State};
-use axum::http::StatusCode;
-use axum::Json;
 use mynapoint_contract::{FieldProblem, ServiceList};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::http::AppState;
+use super::Platform;
+use crate::rules::error::{ApiError, ApiResult, ErrorCode};
 
 pub use mynapoint_contract::{Charset, PaymentIdRule, SecurityCodeRule, Service, ServiceKind};
 
 /// The reference catalogue shipped with the server.
-pub const BUILTIN_SEED: &str = include_str!("../seed/payment-services.json");
+pub const BUILTIN_SEED: &str = include_str!("../../seed/payment-services.json");
 
 /// The payment ID against `service`'s rule (field `payment_id`).
 pub fn check_payment_id(service: &Service, payment_id: &str) -> ApiResult<()> {
@@ -151,48 +147,28 @@ impl Catalogue {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SearchQuery {
-    q: Option<String>,
-}
-
-/// `GET /v1/payment-services?q=`
-pub async fn list(
-    State(app): State<AppState>,
-    query: Result<Query<SearchQuery>, QueryRejection>,
-) -> ApiResult<Json<ServiceList>> {
-    let Query(query) = query.map_err(|_| {
-        ApiError::new(
-            ErrorCode::FieldType,
-            "The query takes one `q=<keyword>` (percent-encoded).",
-        )
-        .field("q")
-    })?;
+/// The services whose names contain `keyword` (folded; empty: all), as
+/// summaries (`GET /v1/payment-services?q=`).
+pub fn search(app: &Platform, keyword: &str) -> ServiceList {
     let services = app
         .catalogue
-        .search(query.q.as_deref().unwrap_or(""))
+        .search(keyword)
         .into_iter()
         .map(Service::summary)
         .collect();
-    Ok(Json(ServiceList { services }))
+    ServiceList { services }
 }
 
-/// `GET /v1/payment-services/{service_id}`
-pub async fn get(
-    State(app): State<AppState>,
-    service_id: Result<UrlPath<String>, PathRejection>,
-) -> ApiResult<Json<Service>> {
-    let unknown = || {
-        ApiError::new(ErrorCode::ServiceUnknown, "No payment service has this id.")
-            .field("service_id")
-            .status(StatusCode::NOT_FOUND)
-    };
-    let UrlPath(service_id) = service_id.map_err(|_| unknown())?;
-    app.catalogue
-        .get(&service_id)
-        .cloned()
-        .map(Json)
-        .ok_or_else(unknown)
+/// No service has the id in a URL path: 404 `service_unknown`.
+pub fn not_found() -> ApiError {
+    ApiError::new(ErrorCode::ServiceUnknown, "No payment service has this id.")
+        .field("service_id")
+        .status(404)
+}
+
+/// One service with its rules (`GET /v1/payment-services/{service_id}`).
+pub fn get(app: &Platform, service_id: &str) -> ApiResult<Service> {
+    app.catalogue.get(service_id).cloned().ok_or_else(not_found)
 }
 
 #[cfg(test)]

@@ -13,10 +13,10 @@ use x509_cert::Certificate;
 
 use crate::config::Config;
 use crate::crypto;
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::rules::error::{ApiError, ApiResult, ErrorCode};
 
 /// cardsim's stable JPKI-TEST CA: the default anchor (tests and demos).
-pub const BUILTIN_TEST_CA_PEM: &str = include_str!("../../../cardsim/fixtures/test-ca.cert.pem");
+pub const BUILTIN_TEST_CA_PEM: &str = include_str!("../../../../cardsim/fixtures/test-ca.cert.pem");
 
 const SHA256_WITH_RSA: der::asn1::ObjectIdentifier =
     der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");

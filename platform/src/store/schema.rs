@@ -1,0 +1,124 @@
+//! The schema, as an append-only list of migrations (never edit a shipped one).
+//! Unique constraints carry the rules: one My Key ID per person, each My Key
+//! ID once nationwide (revoked and retired ones stay taken), one application per person,
+//! one person per (service, payment id).
+
+use mynapoint_sqlite::{Migrations, M};
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![
+        M::up(
+            r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- A person as the platform knows them: issuer and subject CN of the
+-- user-authentication certificate (a reissued card keeps both).
+CREATE TABLE persons (
+    person_id  INTEGER PRIMARY KEY,
+    issuer     TEXT NOT NULL,
+    subject_cn TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (issuer, subject_cn)
+) STRICT;
+
+CREATE TABLE my_key_ids (
+    person_id              INTEGER PRIMARY KEY REFERENCES persons (person_id),
+    my_key_id              TEXT NOT NULL UNIQUE
+        CHECK (length(my_key_id) = 8 AND my_key_id NOT GLOB '*[^A-Z0-9]*'),
+    password_hash          TEXT NOT NULL,
+    email                  TEXT,
+    notify_points_granted  INTEGER NOT NULL,
+    notify_points_expired  INTEGER NOT NULL,
+    notify_password_changed INTEGER NOT NULL,
+    notify_my_key_id_changes INTEGER NOT NULL,
+    base_municipality      TEXT NOT NULL
+        CHECK (length(base_municipality) = 6 AND base_municipality NOT GLOB '*[^0-9]*'),
+    certificate_serial     TEXT NOT NULL,
+    certificate_expires_at INTEGER NOT NULL,
+    status                 TEXT NOT NULL CHECK (status IN ('active', 'revoked')),
+    issued_at              INTEGER NOT NULL,
+    updated_at             INTEGER NOT NULL,
+    revoked_at             INTEGER
+) STRICT;
+
+CREATE TABLE applications (
+    application_id       TEXT PRIMARY KEY,
+    person_id            INTEGER NOT NULL UNIQUE REFERENCES persons (person_id),
+    service_id           TEXT NOT NULL,
+    service_name         TEXT NOT NULL,
+    terms_version        TEXT NOT NULL,
+    payment_id           TEXT NOT NULL,
+    payment_id_masked    TEXT NOT NULL,
+    security_codes_nonce BLOB NOT NULL,
+    security_codes_sealed BLOB NOT NULL,
+    phone_last4          TEXT,
+    -- The signed digest and the card's signature, sealed: with the other
+    -- columns they would let a reader of the file brute-force short codes.
+    evidence_nonce       BLOB NOT NULL,
+    evidence_sealed      BLOB NOT NULL,
+    session_id           TEXT NOT NULL,
+    certificate_serial   TEXT NOT NULL,
+    submitted_at         INTEGER NOT NULL,
+    registered_at        INTEGER NOT NULL
+) STRICT;
+
+-- Stored responses of requests that carried an Idempotency-Key (2xx only;
+-- the body is sealed because a login response holds a session token).
+CREATE TABLE idempotency (
+    scope         TEXT NOT NULL,
+    key           TEXT NOT NULL,
+    request_hash  BLOB NOT NULL, -- keyed: the request body holds security codes
+    status        INTEGER NOT NULL,
+    body_nonce    BLOB NOT NULL,
+    body_sealed   BLOB NOT NULL,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+) STRICT;
+"#,
+        ),
+        // Changing a My Key ID: the old id is retired, never issued again.
+        M::up(
+            r#"
+ALTER TABLE my_key_ids ADD COLUMN changed_at INTEGER;
+
+CREATE TABLE retired_my_key_ids (
+    my_key_id  TEXT PRIMARY KEY
+        CHECK (length(my_key_id) = 8 AND my_key_id NOT GLOB '*[^A-Z0-9]*'),
+    person_id  INTEGER NOT NULL REFERENCES persons (person_id),
+    retired_at INTEGER NOT NULL
+) STRICT;
+"#,
+        ),
+        // Applications for a child under 15 by a legal representative (all
+        // child columns NULL for an ordinary application), and the payment
+        // account rule: a (service, payment id) pair holds one person's points.
+        // The payment id is stored in clear (masked in answers), so the index
+        // is on the column itself.
+        M::up(
+            r#"
+ALTER TABLE applications ADD COLUMN child_birth_date TEXT
+    CHECK (child_birth_date IS NULL
+           OR (length(child_birth_date) = 8 AND child_birth_date NOT GLOB '*[^0-9]*'));
+ALTER TABLE applications ADD COLUMN representative_serial TEXT;
+ALTER TABLE applications ADD COLUMN representative_issuer TEXT;
+ALTER TABLE applications ADD COLUMN representative_cn TEXT;
+-- The representative's signature over the digest, sealed like the applicant's.
+ALTER TABLE applications ADD COLUMN representative_signature_nonce BLOB;
+ALTER TABLE applications ADD COLUMN representative_signature_sealed BLOB;
+
+CREATE UNIQUE INDEX applications_payment_account ON applications (service_id, payment_id);
+"#,
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}
