@@ -275,7 +275,8 @@ fn payment_account_in_use() -> ApiError {
     .field("payment_id")
 }
 
-/// `POST /v1/applications/content-to-sign`
+/// The digest the card signs and what the person checks before signing
+/// (`POST /v1/applications/content-to-sign`).
 pub fn content_to_sign(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<ContentToSign> {
     let person = require_my_key_id(app, auth)?;
     let content = ApplicationContent::from_body(app, auth, body)?;
@@ -298,7 +299,8 @@ pub fn content_to_sign(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResul
     })
 }
 
-/// `POST /v1/applications`
+/// Submits the person's one application, signed by the session's card (and
+/// for a child by the legal representative's) (`POST /v1/applications`).
 pub fn submit(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Application> {
     let person_id = require_my_key_id(app, auth)?;
     let content = ApplicationContent::from_body(app, auth, body)?;
@@ -410,7 +412,7 @@ pub fn submit(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Applica
     Ok(application_answer(&record, now))
 }
 
-/// `GET /v1/applications/mine`
+/// The person's application and its status (`GET /v1/applications/mine`).
 pub fn mine(app: &Platform, auth: &Auth) -> ApiResult<Application> {
     let not_applied = || ApiError::new(ErrorCode::NotApplied, "No application has been submitted.");
     let store = app.store.lock().expect("lock");

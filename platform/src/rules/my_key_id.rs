@@ -221,13 +221,14 @@ fn ensure_chosen_in_session(session: &Session, mode: IssueMode, id: &str) -> Api
     Ok(())
 }
 
-/// `GET /v1/my-key-id`
+/// The session holder's My Key ID record (`GET /v1/my-key-id`).
 pub fn get(app: &Platform, auth: &Auth) -> ApiResult<mynapoint_contract::MyKeyIdRecord> {
     let record = record_of(app, auth)?.ok_or_else(not_issued)?;
     Ok(record_answer(&record))
 }
 
-/// `POST /v1/my-key-id/candidates`
+/// The next auto-generated candidate, duplicate-checked; the 3rd is final
+/// (`POST /v1/my-key-id/candidates`).
 pub fn candidate(app: &Platform, auth: &Auth) -> ApiResult<Candidate> {
     ensure_may_choose(app, auth)?;
     if auth.session.candidates.len() >= MAX_CANDIDATES {
@@ -262,7 +263,8 @@ pub fn candidate(app: &Platform, auth: &Auth) -> ApiResult<Candidate> {
     })
 }
 
-/// `POST /v1/my-key-id/check`
+/// An own-choice duplicate check, 3 per card login; after a 3rd that finds
+/// the id taken, auto-generation (`POST /v1/my-key-id/check`).
 pub fn check(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<CheckResult> {
     let id = body.str("my_key_id")?;
     check_format(id)?;
@@ -293,7 +295,8 @@ pub fn check(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<CheckRes
     })
 }
 
-/// `POST /v1/my-key-id`
+/// Issues the session's chosen id with the person's My Page settings, once
+/// per person (`POST /v1/my-key-id`).
 pub async fn issue(
     app: &Platform,
     auth: &Auth,
@@ -378,7 +381,7 @@ pub fn change(
     Ok(record_answer(&changed))
 }
 
-/// `DELETE /v1/my-key-id`
+/// Revokes the person's My Key ID, irreversibly (`DELETE /v1/my-key-id`).
 pub fn revoke(app: &Platform, auth: &Auth) -> ApiResult<RevokeResult> {
     let record = record_of(app, auth)?.ok_or_else(not_issued)?;
     if !record.active {
