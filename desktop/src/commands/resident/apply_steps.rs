@@ -2,7 +2,7 @@
 //! (a refused field is asked again alone), the review.
 
 use mynapoint_core::platform::Service;
-use mynapoint_core::resident::{Field, PaymentForm, ResidentError, Step};
+use mynapoint_core::resident::{check_field, Field, PaymentForm, ResidentError, Step};
 use zeroize::Zeroizing;
 
 use super::explain::{charset_words, failure, kind_words, line};
@@ -102,7 +102,14 @@ impl Flow<'_, '_> {
         field: Field,
         service: &Service,
     ) -> Result<(), Failure> {
-        let value = self.answers.field(&mut self.say, field, Some(service))?;
+        // Checked as it is entered, against the service's rules (nothing is sent).
+        let value = loop {
+            let value = self.answers.field(&mut self.say, field, Some(service))?;
+            match check_field(field, &value, Some(service)) {
+                Ok(()) => break value,
+                Err(e) => self.say.problem(line(&ResidentError::Invalid(e)))?,
+            }
+        };
         match field {
             Field::PaymentId => typed.payment_id = value,
             Field::SecurityCode { index } => match typed.security_codes.get_mut(index as usize) {
@@ -186,9 +193,11 @@ impl Flow<'_, '_> {
             review.service_id,
             kind_words(review.service_kind)
         ))?;
+        // Whole here, where the person checks it; masked everywhere after.
         self.say.line(format!(
-            "{}:  {}",
-            review.payment_id_label, review.payment_id_masked
+            "{}:  {} (check every character: points go to this account)",
+            review.payment_id_label,
+            review.payment_id.as_str()
         ))?;
         self.say.line(format!(
             "security codes: {} entered (not shown)",
@@ -205,6 +214,13 @@ impl Flow<'_, '_> {
             "terms:          version {} accepted",
             review.terms_version
         ))?;
+        if let Some(child) = &review.for_child {
+            self.say.line(format!(
+                "for a child:    born {}, the legal representative's card {} co-signs",
+                super::child_steps::iso_date(&child.birth_date),
+                child.representative_serial
+            ))?;
+        }
         if self.answers.confirm_review(&mut self.say, &review)? {
             self.session.confirm_review().map_err(failure)?;
             return self.say.line("confirmed");

@@ -191,6 +191,38 @@ impl Answers for Terminal {
             None,
         )
     }
+
+    fn child_birth_date(&mut self, say: &mut Say) -> Result<Zeroizing<String>, Failure> {
+        self.input.line(
+            say,
+            "the child's birth date (YYYYMMDD, half-width digits, e.g. 20200101)",
+        )
+    }
+
+    fn representative_pin(
+        &mut self,
+        say: &mut Say,
+        tries_left: Option<u8>,
+    ) -> Result<Zeroizing<String>, Failure> {
+        let what = "the legal representative's PIN, for their card's signature";
+        let prompt = match tries_left {
+            Some(1) => format!("{what} (4 digits, LAST try)"),
+            Some(n) => format!("{what} (4 digits, {n} tries left)"),
+            None => format!("{what} (4 digits)"),
+        };
+        self.input.secret(say, &prompt)
+    }
+
+    fn revocation_confirmation(
+        &mut self,
+        say: &mut Say,
+        my_key_id: &str,
+    ) -> Result<Zeroizing<String>, Failure> {
+        self.input.line(
+            say,
+            &format!("type {my_key_id} to revoke it for good (anything else: nothing is revoked)"),
+        )
+    }
 }
 
 #[cfg(test)]
