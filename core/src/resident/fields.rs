@@ -144,7 +144,7 @@ mod tests {
             FieldProblem::WrongCheckDigit
         );
         assert!(matches!(
-            problem(Field::MyKeyId, "ab12"),
+            problem(Field::MyKeyId, "AB12"),
             FieldProblem::WrongLength { got: 4, .. }
         ));
         check_field(Field::Email, "", None).unwrap();

@@ -325,16 +325,19 @@ fn sex_label(sex: Sex) -> &'static str {
 
 async fn basic_four(tap: &mut Tap<'_>, c: &CardCommon, out: &mut dyn Write) -> Result<(), Failure> {
     let four = tap.basic_four().await?;
-    let view = BasicFourView {
-        name: four.name,
-        address: four.address,
-        birth_date: crate::commands::resident::child_steps::iso_date(&four.birth_date),
-        sex: sex_label(four.sex),
-    };
     let plain = format!(
         "name:       {}\naddress:    {}\nbirth date: {}\nsex:        {}",
-        view.name, view.address, view.birth_date, view.sex
+        four.name,
+        four.address,
+        four.birth_date,
+        sex_label(four.sex)
     );
+    let view = BasicFourView {
+        birth_date: crate::commands::resident::child_steps::iso_date(&four.birth_date),
+        name: four.name,
+        address: four.address,
+        sex: sex_label(four.sex),
+    };
     emit(out, c.json, &view, &plain)
 }
 
