@@ -173,8 +173,12 @@ that do not apply are skipped, e.g. the My Key ID part when the card's person ha
    9. payment ID, each security code of the service, last 4 phone digits (empty: none)
   10. `y` to apply after the review (`n`: enter the payment details again)
   11. the PIN again, for the card's signature (same last-try rule)
-A refused answer prints one line (`invalid_field (payment_id, wrong_length): ...`) and
-the next line answers that field again. Input that ends early exits with 13.";
+Each answer is checked as it is entered: a refused one prints one line
+(`invalid_field (payment_id, wrong_length): ...`) and the next line answers that field
+again; a second entry that does not match the first (password, e-mail) asks BOTH
+again, the first entry on the next line. Input that ends early exits with 13.
+The other resident flows: `resident change-key`, `resident revoke`, `resident child`
+(each lists its own order in its --help).";
 
 /// `mynapoint resident …`
 #[derive(Debug, Clone, Args)]
