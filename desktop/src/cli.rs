@@ -26,7 +26,8 @@ pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 2 usage, 3 no reader or no 
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Language of the failure messages: en (default) or ja. Without this
+    /// Language of the failure messages and the resident flows' field prompts:
+    /// en (default) or ja. Without this
     /// option the environment variable MYNAPOINT_LANG (ja, en or a locale such
     /// as ja_JP.UTF-8) chooses. Codes (`error.code` in JSON) never change.
     #[arg(long, global = true, value_enum, value_name = "LANG")]

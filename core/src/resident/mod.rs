@@ -11,6 +11,7 @@
 
 mod error;
 mod fields;
+pub mod labels;
 mod payment;
 mod registration;
 mod session;

@@ -96,7 +96,7 @@ impl Answers for Script {
             Field::PhoneLast4 => (PHONE_LAST4.to_owned(), PHONE_LAST4.to_owned()),
             Field::MyKeyId => (String::new(), String::new()),
         };
-        let label = crate::commands::resident::explain::field_label(field, service);
+        let label = mynapoint_core::resident::labels::field_prompt(field, service, crate::lang());
         say.line(format!("{label}: the demo types {shown}"))?;
         Ok(Zeroizing::new(value))
     }

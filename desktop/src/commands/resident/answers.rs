@@ -78,11 +78,3 @@ pub trait Answers {
         my_key_id: &str,
     ) -> Result<Zeroizing<String>, Failure>;
 }
-
-/// Whether `field` is typed without echo.
-pub fn is_secret(field: Field) -> bool {
-    matches!(
-        field,
-        Field::Password | Field::PasswordConfirmation | Field::SecurityCode { .. }
-    )
-}

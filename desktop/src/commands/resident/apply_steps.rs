@@ -5,7 +5,9 @@ use mynapoint_core::platform::Service;
 use mynapoint_core::resident::{check_field, Field, PaymentForm, ResidentError, Step};
 use zeroize::Zeroizing;
 
-use super::explain::{charset_words, failure, kind_words, line};
+use mynapoint_core::resident::labels::{service_kind_name, service_rules};
+
+use super::explain::{failure, line};
 use super::flow::Flow;
 use crate::Failure;
 
@@ -52,7 +54,7 @@ impl Flow<'_, '_> {
                 continue;
             }
             for (i, s) in found.iter().enumerate() {
-                let kind = format!(", {}", kind_words(s.kind));
+                let kind = format!(", {}", service_kind_name(s.kind, crate::lang()));
                 self.say.line(format!(
                     "  {}) {} ({}{kind}) [{}]",
                     i + 1,
@@ -125,27 +127,10 @@ impl Flow<'_, '_> {
         let service = current_service(self)?;
         self.say
             .step(format!("Payment details for {}", service.name))?;
-        let rule = &service.payment_id;
-        let length = if rule.min_len == rule.max_len {
-            rule.min_len.to_string()
-        } else {
-            format!("{}-{}", rule.min_len, rule.max_len)
-        };
-        let mut rules = vec![format!(
-            "{}: {length} {}",
-            rule.label,
-            charset_words(rule.charset)
-        )];
-        for code in &service.security_codes {
-            rules.push(format!(
-                "{}: {} {}",
-                code.label,
-                code.len,
-                charset_words(code.charset)
-            ));
-        }
-        self.say
-            .line(format!("this service takes {}", rules.join("; ")))?;
+        self.say.line(format!(
+            "this service takes {}",
+            service_rules(&service, crate::lang())
+        ))?;
 
         let mut typed = Typed {
             payment_id: Zeroizing::default(),
@@ -191,7 +176,7 @@ impl Flow<'_, '_> {
             "service:        {} [{}, {}]",
             review.service_name,
             review.service_id,
-            kind_words(review.service_kind)
+            service_kind_name(review.service_kind, crate::lang())
         ))?;
         // Whole here, where the person checks it; masked everywhere after.
         self.say.line(format!(

@@ -4,8 +4,9 @@ use mynapoint_core::platform::{Candidate, Notifications, Service, ServiceSummary
 use mynapoint_core::resident::{Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
-use super::answers::{is_secret, Answers, KeyChoice};
-use super::explain::field_label;
+use mynapoint_core::resident::labels::{field_prompt, is_secret};
+
+use super::answers::{Answers, KeyChoice};
 use super::input::Input;
 use super::say::Say;
 use crate::Failure;
@@ -121,7 +122,7 @@ impl Answers for Terminal {
         field: Field,
         service: Option<&Service>,
     ) -> Result<Zeroizing<String>, Failure> {
-        let label = field_label(field, service);
+        let label = field_prompt(field, service, crate::lang());
         if is_secret(field) {
             self.input.secret(say, &label)
         } else {
