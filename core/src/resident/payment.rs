@@ -159,6 +159,26 @@ mod tests {
     }
 
     #[test]
+    fn the_review_holds_the_payment_id_whole_but_debug_never_shows_it() {
+        let review = Review {
+            service_id: "card".into(),
+            service_name: "Card".into(),
+            service_kind: ServiceKind::Credit,
+            terms_version: "v1".into(),
+            payment_id_label: "カード番号".into(),
+            payment_id: "1234567890123456".to_owned().into(),
+            payment_id_masked: "************3456".into(),
+            phone_last4: None,
+            security_codes_entered: 2,
+            for_child: None,
+        };
+        assert_eq!(review.payment_id.as_str(), "1234567890123456");
+        let shown = format!("{review:?}");
+        assert!(!shown.contains("1234567890"), "{shown}");
+        assert!(shown.contains("************3456"), "{shown}");
+    }
+
+    #[test]
     fn per_field_errors() {
         let s = credit();
         form().validate(&s).unwrap();
