@@ -54,16 +54,17 @@ impl FieldError {
 
     /// The fields a shell asks again for this refusal, in screen order: a
     /// confirmation that does not match asks BOTH entries again (the typo
-    /// may be in the first one); any other problem asks its own field.
+    /// may be in the first one), and so does a refused first entry (its
+    /// confirmation must match the new one); any other field is asked alone.
     pub fn fields_to_reenter(&self) -> Vec<Field> {
-        match (self.field, self.problem) {
-            (Field::PasswordConfirmation, FieldProblem::Mismatch) => {
+        match self.field {
+            Field::Password | Field::PasswordConfirmation => {
                 vec![Field::Password, Field::PasswordConfirmation]
             }
-            (Field::EmailConfirmation, FieldProblem::Mismatch) => {
+            Field::Email | Field::EmailConfirmation => {
                 vec![Field::Email, Field::EmailConfirmation]
             }
-            (field, _) => vec![field],
+            field => vec![field],
         }
     }
 }
@@ -124,8 +125,13 @@ mod tests {
             both(Field::PasswordConfirmation),
             [Field::Password, Field::PasswordConfirmation]
         );
-        let own = FieldError::new(Field::Email, FieldProblem::BadFormat);
-        assert_eq!(own.fields_to_reenter(), [Field::Email]);
+        let first = FieldError::new(Field::Email, FieldProblem::BadFormat);
+        assert_eq!(
+            first.fields_to_reenter(),
+            [Field::Email, Field::EmailConfirmation]
+        );
+        let own = FieldError::new(Field::BaseMunicipality, FieldProblem::WrongCheckDigit);
+        assert_eq!(own.fields_to_reenter(), [Field::BaseMunicipality]);
     }
 
     #[test]

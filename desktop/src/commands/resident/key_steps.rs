@@ -190,11 +190,7 @@ impl Flow<'_, '_> {
                 }
                 Err(ResidentError::Invalid(f)) if f.field != Field::MyKeyId => {
                     self.say.problem(line(&ResidentError::Invalid(f)))?;
-                    let mut again = f.fields_to_reenter();
-                    if again == [Field::Email] {
-                        again.push(Field::EmailConfirmation);
-                    }
-                    self.fill(&mut typed, &again)?;
+                    self.fill(&mut typed, &f.fields_to_reenter())?;
                 }
                 Err(e) => return self.go_on_or_stop(e, Step::EnterRegistration),
             }
