@@ -26,7 +26,8 @@ pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 2 usage, 3 no reader or no 
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Language of the failure messages: en (default) or ja. Without this
+    /// Language of the failure messages and the resident flows' field prompts:
+    /// en (default) or ja. Without this
     /// option the environment variable MYNAPOINT_LANG (ja, en or a locale such
     /// as ja_JP.UTF-8) chooses. Codes (`error.code` in JSON) never change.
     #[arg(long, global = true, value_enum, value_name = "LANG")]
@@ -173,8 +174,12 @@ that do not apply are skipped, e.g. the My Key ID part when the card's person ha
    9. payment ID, each security code of the service, last 4 phone digits (empty: none)
   10. `y` to apply after the review (`n`: enter the payment details again)
   11. the PIN again, for the card's signature (same last-try rule)
-A refused answer prints one line (`invalid_field (payment_id, wrong_length): ...`) and
-the next line answers that field again. Input that ends early exits with 13.";
+Each answer is checked as it is entered: a refused one prints one line
+(`invalid_field (payment_id, wrong_length): ...`) and the next line answers that field
+again; a second entry that does not match the first (password, e-mail) asks BOTH
+again, the first entry on the next line. Input that ends early exits with 13.
+The other resident flows: `resident change-key`, `resident revoke`, `resident child`
+(each lists its own order in its --help).";
 
 /// `mynapoint resident …`
 #[derive(Debug, Clone, Args)]
@@ -189,11 +194,52 @@ pub struct ResidentArgs {
 impl ResidentArgs {
     pub fn options(&self) -> &ResidentOptions {
         match &self.command {
-            Some(ResidentCommand::Status(o)) => o,
+            Some(
+                ResidentCommand::Status(o)
+                | ResidentCommand::ChangeKey(o)
+                | ResidentCommand::Revoke(o),
+            ) => o,
+            Some(ResidentCommand::Child(c)) => &c.options,
             None => &self.options,
         }
     }
 }
+
+/// The answers of `mynapoint resident change-key` from a non-terminal stdin.
+pub const CHANGE_KEY_INPUT_HELP: &str = "\
+Answers: prompted on a terminal (the PIN without echo). When standard input is not
+a terminal, one answer per line, in this order:
+   1. the PIN for card login (4 digits); when only 1 try is left, first a line `last try`
+   2. the new My Key ID: empty or `auto` for auto-generation, or your own 8 characters
+      (auto: after each candidate `y` or empty takes it, `n` asks for another; the 3rd
+      is final; a taken or refused own choice asks again)
+The old id is retired, never issued again. Input that ends early exits with 13.";
+
+/// The answers of `mynapoint resident revoke` from a non-terminal stdin.
+pub const REVOKE_INPUT_HELP: &str = "\
+Answers: prompted on a terminal (the PIN without echo). When standard input is not
+a terminal, one answer per line, in this order:
+   1. the PIN for card login (4 digits); when only 1 try is left, first a line `last try`
+   2. the confirmation: the My Key ID itself (anything else revokes nothing, exit 13)
+Revocation cannot be undone: the id is never issued again.";
+
+/// The answers of `mynapoint resident child` from a non-terminal stdin.
+pub const CHILD_INPUT_HELP: &str = "\
+Two cards: --reader is the CHILD's card (it logs in and signs first),
+--representative-reader the legal representative's own card (read before the service
+is chosen, signs last). Answers: prompted on a terminal; when standard input is not a
+terminal, one answer per line, in this order (steps that do not apply are skipped):
+   1. the child's PIN for card login (4 digits); when only 1 try is left, first `last try`
+   2-6. the child's My Key ID and registration, as in `mynapoint resident --help`
+      (only when the child has no My Key ID yet)
+   7. the child's birth date, YYYYMMDD (under 15 today)
+   8. a search keyword, then the number of the service (empty: search again)
+   9. `y` to accept the terms
+  10. payment ID, each security code of the service, last 4 phone digits (empty: none)
+  11. `y` to apply after the review (`n`: enter the payment details again)
+  12. the child's PIN again, for the child's card's signature
+  13. the legal representative's PIN, for their card's signature (same last-try rule)
+A refused answer prints one line and the next line answers that field again.";
 
 /// `mynapoint resident <subcommand>`
 #[derive(Debug, Clone, Subcommand)]
@@ -201,13 +247,45 @@ pub enum ResidentCommand {
     /// Log in with the card (PIN) and show the application status. Without a terminal
     /// the PIN (and `last try` before it when one try is left) is read from standard input.
     Status(ResidentOptions),
+    /// Change the My Key ID (card + PIN, then the same rules as issuing).
+    #[command(after_help = CHANGE_KEY_INPUT_HELP)]
+    ChangeKey(ResidentOptions),
+    /// Revoke the My Key ID for good (card + PIN, then the id typed as confirmation).
+    #[command(after_help = REVOKE_INPUT_HELP)]
+    Revoke(ResidentOptions),
+    /// A legal representative applies for a child under 15: both cards sign.
+    #[command(after_help = CHILD_INPUT_HELP)]
+    Child(ChildArgs),
+}
+
+/// Options of `mynapoint resident child`.
+#[derive(Debug, Clone, Args)]
+pub struct ChildArgs {
+    /// The child's card is `--reader`; this is the legal representative's.
+    #[command(flatten)]
+    pub options: ResidentOptions,
+    /// The legal representative's card: a reader index, name or `sim:PATH`
+    /// (another card than the child's).
+    #[arg(long, value_name = "INDEX|NAME|sim:PATH")]
+    pub representative_reader: ReaderChoice,
+}
+
+impl ChildArgs {
+    /// The representative's reader, with the child's reader settings.
+    pub fn representative(&self) -> ReaderArgs {
+        ReaderArgs {
+            reader: Some(self.representative_reader.clone()),
+            extended_length: self.options.reader.extended_length,
+        }
+    }
 }
 
 /// Options of `mynapoint resident` and `resident status`.
 #[derive(Debug, Clone, Args)]
 pub struct ResidentOptions {
     /// The platform's base URL (e.g. http://127.0.0.1:8787). Default: start the
-    /// reference platform in this process (in memory, gone when the command ends).
+    /// reference platform in this process, on a database in the user's data
+    /// folder (or $MYNAPOINT_DATA_DIR; the path is printed).
     #[arg(long, value_name = "URL")]
     pub platform: Option<String>,
     #[command(flatten)]
@@ -303,6 +381,45 @@ mod tests {
         assert!(matches!(args.command, Some(ResidentCommand::Status(_))));
         assert!(args.options().json);
         assert!(args.options().platform.is_none());
+    }
+
+    #[test]
+    fn parses_the_other_resident_flows() {
+        for name in ["change-key", "revoke"] {
+            let cli = Cli::try_parse_from(["mynapoint", "resident", name, "--json"]).unwrap();
+            let Command::Resident(args) = cli.command else {
+                panic!("not resident")
+            };
+            assert!(args.options().json, "{name}");
+        }
+        let cli = Cli::try_parse_from([
+            "mynapoint",
+            "resident",
+            "child",
+            "--reader",
+            "sim:child.json",
+            "--representative-reader",
+            "sim:parent.json",
+        ])
+        .unwrap();
+        let Command::Resident(args) = cli.command else {
+            panic!("not resident")
+        };
+        let Some(ResidentCommand::Child(child)) = &args.command else {
+            panic!("not child")
+        };
+        assert_eq!(
+            child.representative().choice(),
+            ReaderChoice::Sim("parent.json".into())
+        );
+        assert_eq!(
+            args.options().reader.choice(),
+            ReaderChoice::Sim("child.json".into())
+        );
+        // The representative's card is required.
+        assert!(
+            Cli::try_parse_from(["mynapoint", "resident", "child", "--reader", "sim:c"]).is_err()
+        );
     }
 
     #[test]

@@ -96,7 +96,15 @@ fn card_info_by_name_and_by_index() {
     // Same certificate as the card holds.
     let cert = CertificateInfo::parse(&load(&path).auth_cert).unwrap();
     assert_eq!(v["subject"], cert.subject.as_str());
-    assert_eq!(v["not_after"], cert.not_after_unix());
+    // RFC 3339 in UTC, the zone stated.
+    assert_eq!(
+        v["not_after"],
+        mynapoint_desktop::commands::card::rfc3339_utc(cert.not_after_unix())
+    );
+    assert!(
+        v["not_before"].as_str().is_some_and(|t| t.ends_with('Z')),
+        "{v}"
+    );
 
     // Without --extended-length only short READ BINARYs went to the card.
     let r = reads(&card);
@@ -445,7 +453,9 @@ fn basic_info_and_card_face_print_the_personal_data() {
     let v = json(&out);
     assert_eq!(v["name"], NAME, "{v}");
     assert_eq!(v["address"], ADDRESS, "{v}");
-    assert_eq!(v["birth_date"], BIRTH_DATE, "{v}");
+    // ISO 8601: the card's 19890401 as 1989-04-01.
+    assert_eq!(BIRTH_DATE, "19890401");
+    assert_eq!(v["birth_date"], "1989-04-01", "{v}");
     assert_eq!(v["sex"], "female", "{v}");
 
     let out = mynapoint(

@@ -63,7 +63,8 @@ fn card(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// One answer per line, in the order of `mynapoint resident --help`;
-/// `retyped`: the payment ID typed again after the first was refused.
+/// `retyped`: the payment ID typed again right after the first was refused
+/// (each field is checked as it is entered).
 fn answers(payment_id: &str, retyped: Option<&str>) -> String {
     let mut lines = vec![
         PIN,
@@ -80,9 +81,9 @@ fn answers(payment_id: &str, retyped: Option<&str>) -> String {
         "y",
     ];
     // The first AEON service: a 16-digit payment ID and one 4-digit security code.
-    lines.extend([payment_id, "0987", "5678"]);
+    lines.push(payment_id);
     lines.extend(retyped);
-    lines.extend(["y", PIN]);
+    lines.extend(["0987", "5678", "y", PIN]);
     lines.join("\n") + "\n"
 }
 

@@ -164,6 +164,8 @@ failure_codes! {
     MyKeyIdRequired = "my_key_id_required" => StartOver,
     MyKeyIdUnchanged = "my_key_id_unchanged" => ReenterField,
     FreshLoginRequired = "fresh_login_required" => StartOver,
+    /// A revocation's typed confirmation was not the My Key ID: nothing revoked.
+    RevocationNotConfirmed = "revocation_not_confirmed" => RetryStep,
 
     // A child's application.
     /// Not a failure: the legal representative's card signs next.

@@ -145,6 +145,9 @@ pub(super) fn message(f: &Failure) -> String {
             "a My Key ID was set in this session: tap the card and enter the PIN again to change it"
                 .into()
         }
+        C::RevocationNotConfirmed => {
+            "not confirmed (the My Key ID was not typed): nothing was revoked".into()
+        }
         C::RepresentativeSignatureNeeded => {
             "the child's card signed: the legal representative's card signs next".into()
         }

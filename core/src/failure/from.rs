@@ -256,6 +256,7 @@ impl From<&ResidentError> for Failure {
             E::MyKeyIdRequired => C::MyKeyIdRequired,
             E::MyKeyIdUnchanged => C::MyKeyIdUnchanged,
             E::FreshLoginRequired => C::FreshLoginRequired,
+            E::RevocationNotConfirmed => C::RevocationNotConfirmed,
             E::RepresentativeSignatureNeeded => C::RepresentativeSignatureNeeded,
             E::RepresentativeIsApplicant => C::RepresentativeIsApplicant,
             E::RepresentativeCardMismatch => C::RepresentativeCardMismatch,

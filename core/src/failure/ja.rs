@@ -150,6 +150,9 @@ pub(super) fn message(f: &Failure) -> String {
             "この手続きでマイキーIDを設定済みです。変更するには、もう一度カードをかざして暗証番号を入力してください。"
                 .into()
         }
+        C::RevocationNotConfirmed => {
+            "確認のマイキーIDが入力されなかったため、失効していません。".into()
+        }
         C::RepresentativeSignatureNeeded => {
             "お子さまのカードで署名しました。次に法定代理人のカードで署名します。".into()
         }

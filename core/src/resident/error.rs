@@ -90,6 +90,10 @@ pub enum ResidentError {
     /// needs a new session (card + PIN).
     #[error("log in with the card again to change the My Key ID")]
     FreshLoginRequired,
+    /// The typed confirmation of a revocation was not the person's My Key
+    /// ID: nothing was revoked.
+    #[error("the revocation was not confirmed")]
+    RevocationNotConfirmed,
 
     /// A child application: the child's card signed; the representative's
     /// card signs next (step `RepresentativeSign`). Not a failure.

@@ -11,6 +11,7 @@
 
 mod error;
 mod fields;
+pub mod labels;
 mod payment;
 mod registration;
 mod session;
@@ -18,7 +19,7 @@ mod step;
 
 pub use crate::clock::{CivilDate, Clock, ManualClock, SystemClock};
 pub use error::{CertificateRefusal, ResidentError};
-pub use fields::{Field, FieldError, FieldProblem};
+pub use fields::{check_confirmation, check_field, Field, FieldError, FieldProblem};
 pub use payment::{ChildReview, PaymentForm, Review};
 pub use registration::{check_my_key_id, RegistrationForm};
 pub use session::{CardSummary, HeldData, LoginOutcome, PinCheck, ResidentConfig, ResidentSession};

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use mynapoint_contract::check_phone_last4;
 
@@ -67,8 +67,10 @@ impl PaymentForm {
 }
 
 /// The final check before the card signs: what will be applied for.
-/// Shows no security code, and the payment ID only masked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The payment ID WHOLE, because this is where the person checks it (the
+/// 2023 mis-linking cases: points went to another person's account); masked
+/// everywhere after. No security code. `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Review {
     pub service_id: String,
     pub service_name: String,
@@ -76,12 +78,31 @@ pub struct Review {
     pub terms_version: String,
     /// The label the service gives its payment ID (e.g. カード番号).
     pub payment_id_label: String,
+    /// The payment ID as typed, shown whole at the review only. Wiped when
+    /// dropped (the session drops its review when it ends or moves on).
+    pub payment_id: Zeroizing<String>,
     /// As the platform masked it (the form it will show on the application).
     pub payment_id_masked: String,
     pub phone_last4: Option<String>,
     pub security_codes_entered: u32,
     /// A legal representative's application for a child under 15.
     pub for_child: Option<ChildReview>,
+}
+
+impl fmt::Debug for Review {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Review")
+            .field("service_id", &self.service_id)
+            .field("service_name", &self.service_name)
+            .field("service_kind", &self.service_kind)
+            .field("terms_version", &self.terms_version)
+            .field("payment_id_label", &self.payment_id_label)
+            .field("payment_id_masked", &self.payment_id_masked)
+            .field("phone_last4", &self.phone_last4)
+            .field("security_codes_entered", &self.security_codes_entered)
+            .field("for_child", &self.for_child)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The child part of the review.
@@ -135,6 +156,26 @@ mod tests {
             security_codes: vec!["123".into(), "AB12".into()],
             phone_last4: Some("5678".into()),
         }
+    }
+
+    #[test]
+    fn the_review_holds_the_payment_id_whole_but_debug_never_shows_it() {
+        let review = Review {
+            service_id: "card".into(),
+            service_name: "Card".into(),
+            service_kind: ServiceKind::Credit,
+            terms_version: "v1".into(),
+            payment_id_label: "カード番号".into(),
+            payment_id: "1234567890123456".to_owned().into(),
+            payment_id_masked: "************3456".into(),
+            phone_last4: None,
+            security_codes_entered: 2,
+            for_child: None,
+        };
+        assert_eq!(review.payment_id.as_str(), "1234567890123456");
+        let shown = format!("{review:?}");
+        assert!(!shown.contains("1234567890"), "{shown}");
+        assert!(shown.contains("************3456"), "{shown}");
     }
 
     #[test]

@@ -95,6 +95,7 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
             service_kind: ServiceKind::Credit,
             terms_version: "2023-06-01".into(),
             payment_id_label: "カード番号".into(),
+            payment_id: "1234567890123456".to_owned().into(),
             payment_id_masked: "************3456".into(),
             phone_last4: Some("5678".into()),
             security_codes_entered: 1,

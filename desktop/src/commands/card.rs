@@ -175,8 +175,10 @@ struct CertificateView {
     serial_decimal: Option<String>,
     subject: String,
     issuer: String,
-    not_before: u64,
-    not_after: u64,
+    /// RFC 3339, UTC (`2026-12-31T14:59:59Z`).
+    not_before: String,
+    /// RFC 3339, UTC.
+    not_after: String,
     valid_now: bool,
     key_bits: usize,
 }
@@ -188,8 +190,8 @@ impl From<&CertificateInfo> for CertificateView {
             serial_decimal: c.serial.to_decimal().map(|d| d.to_string()),
             subject: c.subject.clone(),
             issuer: c.issuer.clone(),
-            not_before: c.not_before_unix(),
-            not_after: c.not_after_unix(),
+            not_before: rfc3339_utc(c.not_before_unix()),
+            not_after: rfc3339_utc(c.not_after_unix()),
             valid_now: c.is_valid_at(std::time::SystemTime::now()),
             key_bits: c.rsa_public_key.bits(),
         }
@@ -205,8 +207,8 @@ async fn info(tap: &mut Tap<'_>, c: &CardCommon, out: &mut dyn Write) -> Result<
         view.serial_decimal.as_deref().unwrap_or("-"),
         view.subject,
         view.issuer,
-        utc_date(view.not_before),
-        utc_date(view.not_after),
+        utc_date(cert.not_before_unix()),
+        utc_date(cert.not_after_unix()),
         if view.valid_now { "" } else { "  NOT VALID NOW" },
         view.key_bits,
     );
@@ -308,6 +310,7 @@ async fn sign(
 struct BasicFourView {
     name: String,
     address: String,
+    /// ISO 8601 (`YYYY-MM-DD`) when the card's text is a date; as on the card otherwise.
     birth_date: String,
     sex: &'static str,
 }
@@ -322,16 +325,19 @@ fn sex_label(sex: Sex) -> &'static str {
 
 async fn basic_four(tap: &mut Tap<'_>, c: &CardCommon, out: &mut dyn Write) -> Result<(), Failure> {
     let four = tap.basic_four().await?;
-    let view = BasicFourView {
-        name: four.name,
-        address: four.address,
-        birth_date: four.birth_date,
-        sex: sex_label(four.sex),
-    };
     let plain = format!(
         "name:       {}\naddress:    {}\nbirth date: {}\nsex:        {}",
-        view.name, view.address, view.birth_date, view.sex
+        four.name,
+        four.address,
+        four.birth_date,
+        sex_label(four.sex)
     );
+    let view = BasicFourView {
+        birth_date: crate::commands::resident::child_steps::iso_date(&four.birth_date),
+        name: four.name,
+        address: four.address,
+        sex: sex_label(four.sex),
+    };
     emit(out, c.json, &view, &plain)
 }
 
@@ -351,9 +357,30 @@ pub fn utc_date(unix: u64) -> String {
     mynapoint_core::resident::CivilDate::utc_at(secs).to_iso()
 }
 
+/// RFC 3339 in UTC, stated with `Z` (`2026-12-31T14:59:59Z`), of a Unix
+/// time in seconds (up to 9999-12-31T23:59:59Z): what JSON output shows.
+pub fn rfc3339_utc(unix: u64) -> String {
+    let secs = unix.min(253_402_300_799);
+    let time = secs % 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        utc_date(secs),
+        time / 3600,
+        time / 60 % 60,
+        time % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::utc_date;
+    use super::{rfc3339_utc, utc_date};
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(951_868_799), "2000-02-29T23:59:59Z");
+        assert_eq!(rfc3339_utc(1_798_729_199), "2026-12-31T14:59:59Z");
+    }
 
     #[test]
     fn dates_are_civil_utc() {

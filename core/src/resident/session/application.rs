@@ -156,6 +156,7 @@ impl ResidentSession {
             service_kind: service.kind,
             terms_version: service.terms_version.clone(),
             payment_id_label: service.payment_id.label.clone(),
+            payment_id: zeroize::Zeroizing::new(content.payment_id.expose().to_owned()),
             payment_id_masked: signed.summary.payment_id_masked,
             phone_last4,
             security_codes_entered: content.security_codes.len() as u32,

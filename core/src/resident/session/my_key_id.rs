@@ -170,6 +170,21 @@ impl ResidentSession {
         }
     }
 
+    /// Revokes the My Key ID after the person typed it as the confirmation
+    /// (the same for every shell: the id itself, surrounding spaces ignored).
+    /// Anything else is [`ResidentError::RevocationNotConfirmed`]: nothing is
+    /// sent and the session stays where it was.
+    pub async fn confirm_and_revoke_my_key_id(&mut self, typed: &str) -> Result<(), ResidentError> {
+        self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
+        let Some(my_key_id) = self.held().my_key_id.as_deref() else {
+            return Err(ResidentError::MyKeyIdRequired);
+        };
+        if typed.trim() != my_key_id {
+            return Err(ResidentError::RevocationNotConfirmed);
+        }
+        self.revoke_my_key_id().await
+    }
+
     /// Asks the platform for an auto-generated candidate. The 3rd is final:
     /// it is chosen at once and the flow goes on to registration (or, in a
     /// change, waits for [`Self::change_my_key_id`]).

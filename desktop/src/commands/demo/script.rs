@@ -3,7 +3,7 @@
 //! whatever the catalogue says).
 
 use mynapoint_core::platform::{Candidate, Charset, Notifications, Service, ServiceSummary};
-use mynapoint_core::resident::{Field, PinPurpose, Review};
+use mynapoint_core::resident::{CivilDate, Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
 use crate::commands::resident::answers::{Answers, KeyChoice};
@@ -96,7 +96,7 @@ impl Answers for Script {
             Field::PhoneLast4 => (PHONE_LAST4.to_owned(), PHONE_LAST4.to_owned()),
             Field::MyKeyId => (String::new(), String::new()),
         };
-        let label = crate::commands::resident::explain::field_label(field, service);
+        let label = mynapoint_core::resident::labels::field_prompt(field, service, crate::lang());
         say.line(format!("{label}: the demo types {shown}"))?;
         Ok(Zeroizing::new(value))
     }
@@ -133,6 +133,37 @@ impl Answers for Script {
     fn confirm_review(&mut self, say: &mut Say, _review: &Review) -> Result<bool, Failure> {
         say.line("the demo confirms: the card signs next")?;
         Ok(true)
+    }
+
+    /// A child who turns 10 this year (the demo applies for an adult; this
+    /// answers should a script drive the child flow).
+    fn child_birth_date(&mut self, say: &mut Say) -> Result<Zeroizing<String>, Failure> {
+        let today = CivilDate::today_in_japan();
+        let date =
+            CivilDate::new(today.year - 10, 1, 1).map_or_else(String::new, CivilDate::to_yyyymmdd);
+        say.line(format!("the demo types the child's birth date {date}"))?;
+        Ok(Zeroizing::new(date))
+    }
+
+    fn representative_pin(
+        &mut self,
+        say: &mut Say,
+        _tries_left: Option<u8>,
+    ) -> Result<Zeroizing<String>, Failure> {
+        say.line(format!(
+            "the demo types the representative card's PIN ({})",
+            self.pin
+        ))?;
+        Ok(Zeroizing::new(self.pin.clone()))
+    }
+
+    fn revocation_confirmation(
+        &mut self,
+        say: &mut Say,
+        _my_key_id: &str,
+    ) -> Result<Zeroizing<String>, Failure> {
+        say.line("the demo never revokes: it types nothing")?;
+        Ok(Zeroizing::default())
     }
 }
 

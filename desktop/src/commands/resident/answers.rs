@@ -58,12 +58,23 @@ pub trait Answers {
 
     /// Apply with this (the card signs next), or enter the details again?
     fn confirm_review(&mut self, say: &mut Say, review: &Review) -> Result<bool, Failure>;
-}
 
-/// Whether `field` is typed without echo.
-pub fn is_secret(field: Field) -> bool {
-    matches!(
-        field,
-        Field::Password | Field::PasswordConfirmation | Field::SecurityCode { .. }
-    )
+    /// The child's birth date (`YYYYMMDD`) for a legal representative's
+    /// application (the core checks it: under 15, not in the future).
+    fn child_birth_date(&mut self, say: &mut Say) -> Result<Zeroizing<String>, Failure>;
+
+    /// The legal representative's 4-digit PIN (`tries_left` as their card said).
+    fn representative_pin(
+        &mut self,
+        say: &mut Say,
+        tries_left: Option<u8>,
+    ) -> Result<Zeroizing<String>, Failure>;
+
+    /// The typed confirmation of revoking `my_key_id` for good (the core
+    /// accepts only the id itself).
+    fn revocation_confirmation(
+        &mut self,
+        say: &mut Say,
+        my_key_id: &str,
+    ) -> Result<Zeroizing<String>, Failure>;
 }

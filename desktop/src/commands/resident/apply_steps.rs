@@ -2,10 +2,12 @@
 //! (a refused field is asked again alone), the review.
 
 use mynapoint_core::platform::Service;
-use mynapoint_core::resident::{Field, PaymentForm, ResidentError, Step};
+use mynapoint_core::resident::{check_field, Field, PaymentForm, ResidentError, Step};
 use zeroize::Zeroizing;
 
-use super::explain::{charset_words, failure, kind_words, line};
+use mynapoint_core::resident::labels::{service_kind_name, service_rules};
+
+use super::explain::{failure, line};
 use super::flow::Flow;
 use crate::Failure;
 
@@ -52,7 +54,7 @@ impl Flow<'_, '_> {
                 continue;
             }
             for (i, s) in found.iter().enumerate() {
-                let kind = format!(", {}", kind_words(s.kind));
+                let kind = format!(", {}", service_kind_name(s.kind, crate::lang()));
                 self.say.line(format!(
                     "  {}) {} ({}{kind}) [{}]",
                     i + 1,
@@ -102,7 +104,14 @@ impl Flow<'_, '_> {
         field: Field,
         service: &Service,
     ) -> Result<(), Failure> {
-        let value = self.answers.field(&mut self.say, field, Some(service))?;
+        // Checked as it is entered, against the service's rules (nothing is sent).
+        let value = loop {
+            let value = self.answers.field(&mut self.say, field, Some(service))?;
+            match check_field(field, &value, Some(service)) {
+                Ok(()) => break value,
+                Err(e) => self.say.problem(line(&ResidentError::Invalid(e)))?,
+            }
+        };
         match field {
             Field::PaymentId => typed.payment_id = value,
             Field::SecurityCode { index } => match typed.security_codes.get_mut(index as usize) {
@@ -118,27 +127,10 @@ impl Flow<'_, '_> {
         let service = current_service(self)?;
         self.say
             .step(format!("Payment details for {}", service.name))?;
-        let rule = &service.payment_id;
-        let length = if rule.min_len == rule.max_len {
-            rule.min_len.to_string()
-        } else {
-            format!("{}-{}", rule.min_len, rule.max_len)
-        };
-        let mut rules = vec![format!(
-            "{}: {length} {}",
-            rule.label,
-            charset_words(rule.charset)
-        )];
-        for code in &service.security_codes {
-            rules.push(format!(
-                "{}: {} {}",
-                code.label,
-                code.len,
-                charset_words(code.charset)
-            ));
-        }
-        self.say
-            .line(format!("this service takes {}", rules.join("; ")))?;
+        self.say.line(format!(
+            "this service takes {}",
+            service_rules(&service, crate::lang())
+        ))?;
 
         let mut typed = Typed {
             payment_id: Zeroizing::default(),
@@ -184,11 +176,13 @@ impl Flow<'_, '_> {
             "service:        {} [{}, {}]",
             review.service_name,
             review.service_id,
-            kind_words(review.service_kind)
+            service_kind_name(review.service_kind, crate::lang())
         ))?;
+        // Whole here, where the person checks it; masked everywhere after.
         self.say.line(format!(
-            "{}:  {}",
-            review.payment_id_label, review.payment_id_masked
+            "{}:  {} (check every character: points go to this account)",
+            review.payment_id_label,
+            review.payment_id.as_str()
         ))?;
         self.say.line(format!(
             "security codes: {} entered (not shown)",
@@ -205,6 +199,13 @@ impl Flow<'_, '_> {
             "terms:          version {} accepted",
             review.terms_version
         ))?;
+        if let Some(child) = &review.for_child {
+            self.say.line(format!(
+                "for a child:    born {}, the legal representative's card {} co-signs",
+                super::child_steps::iso_date(&child.birth_date),
+                child.representative_serial
+            ))?;
+        }
         if self.answers.confirm_review(&mut self.say, &review)? {
             self.session.confirm_review().map_err(failure)?;
             return self.say.line("confirmed");

@@ -1,74 +1,11 @@
-//! What the resident screens show: the fields' labels and rules as prompts,
-//! and the core's failures as one line (code first) or as the command's end.
+//! The core's failures as the resident screens show them: one line (code
+//! first) or the command's end. The fields' prompts are the core's
+//! (`mynapoint_core::resident::labels`).
 
 use mynapoint_core::failure::Failure as CoreFailure;
-use mynapoint_core::platform::{Charset, Service, ServiceKind};
-use mynapoint_core::resident::{Field, ResidentError};
+use mynapoint_core::resident::ResidentError;
 
 use crate::Failure;
-
-/// What a charset takes, in words.
-pub fn charset_words(charset: Charset) -> &'static str {
-    match charset {
-        Charset::Digits => "half-width digits",
-        Charset::AlnumUpper => "half-width upper-case letters and digits",
-        Charset::Alnum => "half-width letters and digits",
-    }
-}
-
-fn length_words(min: u32, max: u32) -> String {
-    if min == max {
-        format!("{min}")
-    } else {
-        format!("{min}-{max}")
-    }
-}
-
-/// A kind of payment service, in words.
-pub fn kind_words(kind: ServiceKind) -> &'static str {
-    match kind {
-        ServiceKind::Qr => "QR code payment",
-        ServiceKind::EMoney => "e-money",
-        ServiceKind::Credit => "credit card",
-        ServiceKind::Debit => "debit card",
-    }
-}
-
-/// The field's name and rule, as a prompt shows it.
-pub fn field_label(field: Field, service: Option<&Service>) -> String {
-    match field {
-        Field::MyKeyId => "My Key ID (8 half-width upper-case letters and digits)".into(),
-        Field::Password => "My Page password (6-16 half-width letters and digits)".into(),
-        Field::PasswordConfirmation => "the My Page password again".into(),
-        Field::Email => "e-mail address (empty: none)".into(),
-        Field::EmailConfirmation => "the e-mail address again".into(),
-        Field::BaseMunicipality => {
-            "base municipality (6-digit local government code with check digit, e.g. 131016)".into()
-        }
-        Field::PaymentId => match service {
-            Some(s) => format!(
-                "{} (payment ID: {} {})",
-                s.payment_id.label,
-                length_words(s.payment_id.min_len, s.payment_id.max_len),
-                charset_words(s.payment_id.charset)
-            ),
-            None => "payment ID".into(),
-        },
-        Field::SecurityCode { index } => {
-            match service.and_then(|s| s.security_codes.get(index as usize)) {
-                Some(rule) => format!(
-                    "{} (security code {}: {} {})",
-                    rule.label,
-                    index + 1,
-                    rule.len,
-                    charset_words(rule.charset)
-                ),
-                None => format!("security code {}", index + 1),
-            }
-        }
-        Field::PhoneLast4 => "last 4 digits of a phone number (optional, empty: none)".into(),
-    }
-}
 
 /// One line for a refusal the flow goes on from: the stable code (with the
 /// refused field and its problem, or the problem of the PIN), then the
@@ -97,7 +34,7 @@ pub fn failure(e: ResidentError) -> Failure {
 mod tests {
     use super::*;
     use crate::exit::Exit;
-    use mynapoint_core::resident::{FieldError, FieldProblem};
+    use mynapoint_core::resident::{Field, FieldError, FieldProblem};
 
     #[test]
     fn a_field_line_names_the_code_field_and_problem() {

@@ -31,12 +31,14 @@ pub struct Flow<'a, 'o> {
     pub say: Say<'o>,
     pub(super) answers: &'a mut dyn Answers,
     taps: Taps<'a>,
+    /// A child application: taps of the legal representative's card.
+    pub(super) representative: Option<Taps<'a>>,
     /// Taps made so far (transports opened).
     tapped: Cell<usize>,
 }
 
 /// Whether another PIN entry (or tap) may settle it: the core's retry hint.
-fn pin_retryable(e: &ResidentError) -> bool {
+pub(super) fn pin_retryable(e: &ResidentError) -> bool {
     matches!(
         CoreFailure::from(e).retry(),
         RetryHint::ReenterField | RetryHint::TapAgain
@@ -55,12 +57,25 @@ impl<'a, 'o> Flow<'a, 'o> {
             say,
             answers,
             taps,
+            representative: None,
             tapped: Cell::new(0),
         }
     }
 
+    /// A legal representative's application for the child whose card
+    /// `taps` reads: `representative` taps the representative's own card.
+    pub fn for_child(mut self, representative: Taps<'a>) -> Self {
+        self.representative = Some(representative);
+        self
+    }
+
     pub(super) fn tap(&self) -> Result<Arc<dyn CardTransport>, Failure> {
-        let transport = (self.taps)()?;
+        self.tap_with(self.taps)
+    }
+
+    /// A new tap through `taps` (the resident's card or the representative's).
+    pub(super) fn tap_with(&self, taps: Taps<'a>) -> Result<Arc<dyn CardTransport>, Failure> {
+        let transport = taps()?;
         self.tapped.set(self.tapped.get() + 1);
         Ok(transport)
     }
@@ -78,12 +93,20 @@ impl<'a, 'o> Flow<'a, 'o> {
                 Step::EnterPin {
                     purpose: PinPurpose::Login,
                 } => {
-                    self.log_in().await?;
+                    if self.log_in().await?.my_key_id.is_none() {
+                        self.say.line("one is issued next")?;
+                    }
                 }
                 Step::ChooseMyKeyId { own_choice_allowed } => {
                     self.choose_my_key_id(own_choice_allowed).await?
                 }
                 Step::EnterRegistration => self.register().await?,
+                Step::ChooseService
+                    if self.representative.is_some()
+                        && self.session.representative_serial().is_none() =>
+                {
+                    self.for_a_child().await?
+                }
                 Step::ChooseService => self.choose_service().await?,
                 Step::AcceptTerms => self.accept_terms().await?,
                 Step::EnterPayment => self.enter_payment().await?,
@@ -92,12 +115,7 @@ impl<'a, 'o> Flow<'a, 'o> {
                     purpose: PinPurpose::SignApplication,
                 } => self.sign_and_submit().await?,
                 Step::SubmitPending => self.retry_submission().await?,
-                // This command never starts a child application.
-                Step::RepresentativeSign => {
-                    return Err(failure(ResidentError::WrongStep {
-                        step: Step::RepresentativeSign,
-                    }))
-                }
+                Step::RepresentativeSign => self.representative_signs().await?,
                 Step::Done => return self.status().await,
                 Step::Ended { reason } => {
                     return Err(failure(ResidentError::SessionEnded { reason }))
@@ -220,7 +238,7 @@ impl<'a, 'o> Flow<'a, 'o> {
                                 ""
                             }
                         ))?,
-                        None => self.say.line("no My Key ID yet: one is issued next")?,
+                        None => self.say.line("no My Key ID yet")?,
                     }
                     if outcome.application.is_some() {
                         self.say.line("an application exists already")?;
@@ -250,6 +268,11 @@ impl<'a, 'o> Flow<'a, 'o> {
                         "signed and submitted: application {}",
                         app.application_id
                     ))
+                }
+                Err(ResidentError::RepresentativeSignatureNeeded) => {
+                    return self.say.line(
+                        "the child's card signed; the legal representative's card signs next",
+                    )
                 }
                 Err(e) if pin_retryable(&e) => self.say.problem(line(&e))?,
                 Err(e) => return self.go_on_or_stop(e, before),

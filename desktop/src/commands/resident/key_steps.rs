@@ -2,7 +2,9 @@
 //! registration form (password, e-mail, notifications, base municipality).
 
 use mynapoint_core::platform::Notifications;
-use mynapoint_core::resident::{Field, RegistrationForm, ResidentError, Step};
+use mynapoint_core::resident::{
+    check_confirmation, check_field, check_my_key_id, Field, RegistrationForm, ResidentError, Step,
+};
 use zeroize::Zeroizing;
 
 use super::answers::KeyChoice;
@@ -57,7 +59,7 @@ impl Flow<'_, '_> {
         Ok(())
     }
 
-    async fn next_candidates(&mut self) -> Result<(), Failure> {
+    pub(super) async fn next_candidates(&mut self) -> Result<(), Failure> {
         loop {
             self.say.line("asking the platform for a candidate ...")?;
             let c = match self.session.next_candidate().await {
@@ -86,7 +88,11 @@ impl Flow<'_, '_> {
         }
     }
 
-    async fn check_own(&mut self, id: &str) -> Result<(), Failure> {
+    pub(super) async fn check_own(&mut self, id: &str) -> Result<(), Failure> {
+        // The format first, here: nothing is sent (or announced) for a malformed id.
+        if let Err(e) = check_my_key_id(id) {
+            return self.say.problem(line(&ResidentError::Invalid(e)));
+        }
         self.say.line(format!("checking {id} for duplicates ..."))?;
         match self.session.check_own_choice(id).await {
             Ok(r) if r.available => self.say.line(format!("{id} is available: chosen")),
@@ -99,31 +105,55 @@ impl Flow<'_, '_> {
                     ": choose another"
                 }
             )),
-            Err(e @ (ResidentError::Invalid(_) | ResidentError::OwnChoiceExhausted)) => {
-                self.say.problem(line(&e))
-            }
+            Err(
+                e @ (ResidentError::Invalid(_)
+                | ResidentError::OwnChoiceExhausted
+                | ResidentError::MyKeyIdUnchanged),
+            ) => self.say.problem(line(&e)),
             Err(e) => Err(failure(e)),
         }
     }
 
-    fn ask(&mut self, field: Field) -> Result<Zeroizing<String>, Failure> {
-        self.answers.field(&mut self.say, field, None)
-    }
-
-    fn ask_into(&mut self, typed: &mut Typed, field: Field) -> Result<(), Failure> {
-        let value = self.ask(field)?;
-        match field {
-            Field::Password => typed.password = value,
-            Field::PasswordConfirmation => typed.password_again = value,
-            Field::Email => {
-                typed.email = value;
-                if !typed.email.is_empty() {
-                    typed.email_again = self.ask(Field::EmailConfirmation)?;
+    /// Asks `fields` in order, each checked as it is entered (nothing is
+    /// sent): a refused answer is said in one line and asked again; a
+    /// confirmation that does not match asks both entries again. An e-mail
+    /// is followed by its confirmation and the notifications (none without one).
+    fn fill(&mut self, typed: &mut Typed, fields: &[Field]) -> Result<(), Failure> {
+        let mut i = 0;
+        while let Some(&field) = fields.get(i) {
+            if field == Field::EmailConfirmation && typed.email.is_empty() {
+                typed.email_again = Zeroizing::default();
+                i += 1;
+                continue;
+            }
+            let value = self.answers.field(&mut self.say, field, None)?;
+            let checked = match field {
+                Field::PasswordConfirmation => check_confirmation(field, &typed.password, &value),
+                Field::EmailConfirmation => check_confirmation(field, &typed.email, &value),
+                _ => check_field(field, &value, None),
+            };
+            if let Err(e) = checked {
+                self.say.problem(line(&ResidentError::Invalid(e)))?;
+                let first = e.fields_to_reenter()[0];
+                i = fields.iter().position(|f| *f == first).unwrap_or(i);
+                continue;
+            }
+            match field {
+                Field::Password => typed.password = value,
+                Field::PasswordConfirmation => typed.password_again = value,
+                Field::Email => {
+                    typed.email = value;
+                    if typed.email.is_empty() {
+                        typed.notifications = Notifications::default();
+                    }
+                }
+                Field::EmailConfirmation => {
+                    typed.email_again = value;
                     typed.notifications = self.answers.notifications(&mut self.say)?;
                 }
+                _ => typed.municipality = value,
             }
-            Field::EmailConfirmation => typed.email_again = value,
-            _ => typed.municipality = value,
+            i += 1;
         }
         Ok(())
     }
@@ -134,14 +164,16 @@ impl Flow<'_, '_> {
             "Register My Key ID {chosen}: My Page password, e-mail, base municipality"
         ))?;
         let mut typed = Typed::default();
-        for field in [
-            Field::Password,
-            Field::PasswordConfirmation,
-            Field::Email,
-            Field::BaseMunicipality,
-        ] {
-            self.ask_into(&mut typed, field)?;
-        }
+        self.fill(
+            &mut typed,
+            &[
+                Field::Password,
+                Field::PasswordConfirmation,
+                Field::Email,
+                Field::EmailConfirmation,
+                Field::BaseMunicipality,
+            ],
+        )?;
         loop {
             self.say.line("issuing the My Key ID ...")?;
             match self.session.issue_my_key_id(typed.form()).await {
@@ -158,7 +190,7 @@ impl Flow<'_, '_> {
                 }
                 Err(ResidentError::Invalid(f)) if f.field != Field::MyKeyId => {
                     self.say.problem(line(&ResidentError::Invalid(f)))?;
-                    self.ask_into(&mut typed, f.field)?;
+                    self.fill(&mut typed, &f.fields_to_reenter())?;
                 }
                 Err(e) => return self.go_on_or_stop(e, Step::EnterRegistration),
             }

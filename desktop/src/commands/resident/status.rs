@@ -1,11 +1,69 @@
 //! `mynapoint resident status`, and the machine-readable summary of the
 //! resident commands.
 
-use mynapoint_core::platform::{Application, ApplicationStatus};
+use mynapoint_core::platform::{Application, ApplicationStatus, MyKeyIdRecord};
 use serde::Serialize;
 
+use super::child_steps::iso_date;
 use super::flow::Flow;
+use crate::commands::card::rfc3339_utc;
 use crate::Failure;
+
+/// What `--json` prints at the end of a resident command.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    /// `resident`, `resident child`.
+    Applied(Summary),
+    /// `resident status`.
+    Status(Summary),
+    /// `resident change-key`.
+    KeyChange(KeyChange),
+    /// `resident revoke`.
+    Revocation(Revocation),
+}
+
+/// `resident change-key --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyChange {
+    pub my_key_id: String,
+    pub previous_my_key_id: String,
+    /// The card's certificate serial the record follows (upper hex).
+    pub certificate_serial: String,
+}
+
+impl KeyChange {
+    pub fn new(previous: String, record: &MyKeyIdRecord) -> Self {
+        Self {
+            my_key_id: record.my_key_id.clone(),
+            previous_my_key_id: previous,
+            certificate_serial: record.certificate_serial.clone(),
+        }
+    }
+}
+
+/// `resident revoke --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revocation {
+    pub revoked_my_key_id: String,
+}
+
+impl Revocation {
+    pub fn new(revoked: String) -> Self {
+        Self {
+            revoked_my_key_id: revoked,
+        }
+    }
+}
+
+/// The child part of a legal representative's application.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildSummary {
+    /// ISO 8601 (`YYYY-MM-DD`).
+    pub birth_date: String,
+    /// The representative card's certificate serial (upper hex).
+    pub representative_serial: String,
+}
 
 /// What `--json` prints at the end of `demo`, `resident` and `resident status`.
 #[derive(Debug, Clone, Serialize)]
@@ -16,6 +74,10 @@ pub struct Summary {
     pub service_id: Option<String>,
     pub application_id: Option<String>,
     pub payment_id_masked: Option<String>,
+    /// When it was submitted: RFC 3339 in UTC (`2026-11-29T20:16:39Z`).
+    pub submitted_at: Option<String>,
+    /// A legal representative's application for a child.
+    pub for_child: Option<ChildSummary>,
 }
 
 impl Summary {
@@ -30,6 +92,13 @@ impl Summary {
             service_id: application.map(|a| a.service_id.clone()),
             application_id: application.map(|a| a.application_id.clone()),
             payment_id_masked: application.map(|a| a.payment_id_masked.clone()),
+            submitted_at: application.map(|a| rfc3339_utc(a.submitted_at)),
+            for_child: application
+                .and_then(|a| a.for_child.as_ref())
+                .map(|c| ChildSummary {
+                    birth_date: iso_date(&c.birth_date),
+                    representative_serial: c.representative_serial.clone(),
+                }),
         }
     }
 

@@ -4,8 +4,9 @@ use mynapoint_core::platform::{Candidate, Notifications, Service, ServiceSummary
 use mynapoint_core::resident::{Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
-use super::answers::{is_secret, Answers, KeyChoice};
-use super::explain::field_label;
+use mynapoint_core::resident::labels::{field_prompt, is_secret};
+
+use super::answers::{Answers, KeyChoice};
 use super::input::Input;
 use super::say::Say;
 use crate::Failure;
@@ -121,7 +122,7 @@ impl Answers for Terminal {
         field: Field,
         service: Option<&Service>,
     ) -> Result<Zeroizing<String>, Failure> {
-        let label = field_label(field, service);
+        let label = field_prompt(field, service, crate::lang());
         if is_secret(field) {
             self.input.secret(say, &label)
         } else {
@@ -189,6 +190,38 @@ impl Answers for Terminal {
             say,
             "apply with this? y: the card signs it next, n: enter the payment details again",
             None,
+        )
+    }
+
+    fn child_birth_date(&mut self, say: &mut Say) -> Result<Zeroizing<String>, Failure> {
+        self.input.line(
+            say,
+            "the child's birth date (YYYYMMDD, half-width digits, e.g. 20200101)",
+        )
+    }
+
+    fn representative_pin(
+        &mut self,
+        say: &mut Say,
+        tries_left: Option<u8>,
+    ) -> Result<Zeroizing<String>, Failure> {
+        let what = "the legal representative's PIN, for their card's signature";
+        let prompt = match tries_left {
+            Some(1) => format!("{what} (4 digits, LAST try)"),
+            Some(n) => format!("{what} (4 digits, {n} tries left)"),
+            None => format!("{what} (4 digits)"),
+        };
+        self.input.secret(say, &prompt)
+    }
+
+    fn revocation_confirmation(
+        &mut self,
+        say: &mut Say,
+        my_key_id: &str,
+    ) -> Result<Zeroizing<String>, Failure> {
+        self.input.line(
+            say,
+            &format!("type {my_key_id} to revoke it for good (anything else: nothing is revoked)"),
         )
     }
 }
