@@ -287,9 +287,9 @@ async fn a_service_with_two_security_codes_is_applied_for() {
         security_codes: vec!["1234".into(), "567".into()],
         phone_last4: None,
     };
-    let mut s = rig.at_review_with(&a, SMBC, form).await;
+    let (mut s, _) = rig.at_review_with(&a, SMBC, form).await;
     assert_eq!(s.review().unwrap().security_codes_entered, 2);
-    let app = Rig::submit(&mut s, &a).await.unwrap();
+    let app = submit(&mut s, &a).await.unwrap();
     assert_eq!(app.service_id, SMBC);
     assert_eq!(rig.application_of(&a).unwrap().phone_last4, None);
 }
@@ -318,7 +318,7 @@ async fn an_issued_resident_recovers_the_my_key_id_next_session() {
     let service = s.choose_service(AEON).await.unwrap();
     s.accept_terms(&service.terms_version).unwrap();
     s.enter_payment(aeon_payment()).await.unwrap();
-    Rig::submit(&mut s, &a).await.unwrap();
+    submit(&mut s, &a).await.unwrap();
     assert!(rig.application_of(&a).is_some());
     assert_eq!(rig.record_of(&a).unwrap().my_key_id, id);
 }
@@ -380,7 +380,7 @@ async fn the_incident_b_is_never_attached_to_a_s_details() {
     let b_id = rig.with_my_key_id(&b).await.my_key_id().unwrap().to_owned();
 
     // A logs in, picks a service, types the payment details, sees the review, walks away.
-    let mut device = rig.at_review(&a).await;
+    let (mut device, _) = rig.at_review(&a).await;
     let a_id = device.my_key_id().unwrap().to_owned();
     assert_ne!(a_id, b_id);
     let held = device.held_data();
@@ -477,7 +477,7 @@ async fn a_submission_whose_answer_was_lost_is_repeated_and_makes_one_applicatio
     let rig = Rig::new().await;
     let proxy = DroppingProxy::start(rig.platform.local_addr()).await;
     // A client that never repeats on its own: the session's SubmitPending shows.
-    let api = Rig::client(
+    let api = InProcessPlatform::client(
         &proxy.base_url,
         HttpConfig {
             retry: RetryPolicy::NONE,
@@ -536,7 +536,7 @@ async fn a_submission_whose_answer_was_lost_is_repeated_and_makes_one_applicatio
 async fn the_client_repeats_a_lost_submission_by_itself_with_the_same_key() {
     let rig = Rig::new().await;
     let proxy = DroppingProxy::start(rig.platform.local_addr()).await;
-    let api = Rig::client(
+    let api = InProcessPlatform::client(
         &proxy.base_url,
         HttpConfig {
             retry: RetryPolicy {
@@ -559,7 +559,7 @@ async fn the_client_repeats_a_lost_submission_by_itself_with_the_same_key() {
     s.enter_payment(aeon_payment()).await.unwrap();
 
     proxy.drop_next_submission_answer();
-    let app = Rig::submit(&mut s, &a).await.unwrap();
+    let app = submit(&mut s, &a).await.unwrap();
     assert_eq!(proxy.dropped(), 1);
     assert_eq!(proxy.submissions(), 2, "one repeat");
     assert_eq!(s.step(), Step::Done);
