@@ -8,63 +8,17 @@ use mynapoint_core::platform::ApplicationStatus;
 use mynapoint_core::resident::*;
 
 use crate::rig::*;
+use mynapoint_testkit::cases::taps::{self, APPLICATION_APDUS, LOGIN_APDUS};
 use mynapoint_testkit::fake::Endpoint;
 
 const AUTH: PinKind = PinKind::UserAuth;
 
-/// APDUs of the whole application on a phone (short reads), cardsim's
-/// 1,628-byte certificate: the read with its counter (9 + 2), then two PIN
-/// taps of 8 (the README's benchmark table). Five taps took 35.
-const APPLICATION_APDUS: usize = 27;
-/// The read with its counter, then one PIN tap (a login, or the legal
-/// representative's signature): 11 + 8.
-const LOGIN_APDUS: usize = 19;
-
 #[tokio::test]
 async fn the_application_takes_three_taps() {
     let rig = Rig::new();
-    let card = card_a();
-    let phone = Phone::new(&card);
-    let mut s = rig.session();
-
-    let summary = s.read_card(phone.tap()).await.unwrap();
-    assert_eq!(summary.pin, PinPrompt::Ask { tries_left: 3 });
-    assert_eq!(phone.verifies(), 0, "the counter read spends no try");
-    assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 3 });
-    s.enter_pin(PIN).unwrap();
-    s.log_in(phone.tap(), LastTry::Refuse).await.unwrap();
-    assert_eq!(phone.taps(), 2);
-
-    let c = s.next_candidate().await.unwrap();
-    s.choose_candidate(&c.candidate).unwrap();
-    s.issue_my_key_id(registration()).await.unwrap();
-    let service = s.choose_service(AEON).await.unwrap();
-    s.accept_terms(&service.terms_version).unwrap();
-    s.enter_payment(aeon_payment()).await.unwrap();
-    s.confirm_review().unwrap();
-    assert_eq!(phone.taps(), 2, "no tap between the PIN steps");
-
-    // The count after the login is known without a tap: a correct PIN reset it.
-    assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 3 });
-    s.enter_pin(PIN).unwrap();
-    let app = s
-        .sign_and_submit(phone.tap(), LastTry::Refuse)
-        .await
-        .unwrap();
+    // The walk shared with the real platform's test.
+    let app = taps::application_in_three_taps(&rig, &card_a()).await;
     assert_eq!(app.status, ApplicationStatus::Submitted);
-
-    assert_eq!(
-        phone.taps(),
-        3,
-        "card read + counter; PIN + login; PIN + signature"
-    );
-    assert_eq!(phone.verifies(), 2);
-    assert!(
-        phone.apdus() <= APPLICATION_APDUS,
-        "APDUs rose: {}",
-        phone.apdus()
-    );
-    assert_eq!(tries_left(&card), 3);
 }
 
 #[tokio::test]

@@ -4,3 +4,4 @@
 //! end-to-end tests on the server.
 
 pub mod fields;
+pub mod taps;
