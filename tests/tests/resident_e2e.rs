@@ -13,6 +13,7 @@ use mynapoint_core::pin::LastTry;
 use mynapoint_core::platform::{ApplicationStatus, HttpConfig, MyKeyIdStatus, RetryPolicy};
 use mynapoint_core::resident::*;
 use mynapoint_platform::{Clock, Config};
+use mynapoint_testkit::cases::application;
 use resident_rig::*;
 
 // ---- My Key ID issuance -------------------------------------------------------
@@ -199,44 +200,11 @@ async fn application_is_submitted_then_registered_after_the_delay() {
     let mut s = rig.with_my_key_id(&a).await;
     let my_key_id = s.my_key_id().unwrap().to_owned();
 
-    let found = s.search_services("イオン").await.unwrap();
-    assert!(found.iter().any(|f| f.service_id == AEON), "{found:?}");
     let by_latin = s.search_services("ＡＥＯＮ").await.unwrap();
     assert!(by_latin.iter().any(|f| f.service_id == AEON));
-    let service = s.choose_service(AEON).await.unwrap();
-    assert_eq!(s.step(), Step::AcceptTerms);
-    assert_eq!(
-        s.accept_terms("1999-01"),
-        Err(ResidentError::TermsVersionMismatch)
-    );
-    s.accept_terms(&service.terms_version).unwrap();
-    let review = s.enter_payment(aeon_payment()).await.unwrap();
-    assert_eq!(review.service_id, AEON);
-    assert_eq!(review.service_name, service.name);
-    assert!(review.payment_id_masked.ends_with("3456"));
-    assert!(!review.payment_id_masked.contains("12345678"));
-    assert_eq!(review.phone_last4.as_deref(), Some("5678"));
-    assert_eq!(s.review(), Some(&review));
-
-    s.confirm_review().unwrap();
-    assert_eq!(
-        s.step(),
-        Step::EnterPin {
-            purpose: PinPurpose::SignApplication
-        }
-    );
-    s.enter_pin(PIN).unwrap();
-    let tap = a.tap();
-    let app = s
-        .sign_and_submit(tap.clone(), LastTry::Refuse)
-        .await
-        .unwrap();
-    assert_eq!(tap.verifies_reached_card(), 1);
+    // The walk shared with the double's test (core's `flow`).
+    let (_, app) = application::aeon_application(&mut s, &a).await;
     assert_eq!(app.status, ApplicationStatus::Submitted);
-    assert_eq!(app.service_id, AEON);
-    assert_eq!(app.payment_id_masked, review.payment_id_masked);
-    assert_eq!(s.step(), Step::Done);
-    assert!(!s.held_data().payment && !s.held_data().signature);
     assert_eq!(s.application_status().await.unwrap(), app);
 
     let stored = rig.application_of(&a).expect("stored");

@@ -6,6 +6,7 @@ use mynapoint_core::platform::{ApplicationStatus, IssueMode, ServiceKind};
 use mynapoint_core::resident::*;
 
 use crate::rig::*;
+use mynapoint_testkit::cases::application;
 use mynapoint_testkit::fake::Endpoint;
 
 #[tokio::test]
@@ -75,18 +76,8 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
 
     let found = s.search_services("waon").await.unwrap();
     assert_eq!(found.len(), 1);
-    let found = s.search_services("イオン").await.unwrap();
-    let service = s.choose_service(&found[0].service_id).await.unwrap();
-    assert_eq!(s.step(), Step::AcceptTerms);
-    assert_eq!(
-        s.accept_terms("1999-01-01"),
-        Err(ResidentError::TermsVersionMismatch)
-    );
-    s.accept_terms(&service.terms_version).unwrap();
-    assert_eq!(s.step(), Step::EnterPayment);
-
-    let review = s.enter_payment(aeon_payment()).await.unwrap();
-    assert_eq!(s.step(), Step::Review);
+    // The walk shared with the real platform's test.
+    let (review, app) = application::aeon_application(&mut s, &card).await;
     assert_eq!(
         review,
         Review {
@@ -103,30 +94,8 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
     );
     let shown = format!("{review:?}");
     assert!(!shown.contains("0987") && !shown.contains("123456789012"));
-    assert_eq!(s.review(), Some(&review));
-
-    s.confirm_review().unwrap();
-    assert_eq!(
-        s.step(),
-        Step::EnterPin {
-            purpose: PinPurpose::SignApplication
-        }
-    );
-    s.enter_pin(PIN).unwrap();
-    let t3 = phone_tap(&card);
-    let app = s
-        .sign_and_submit(dyn_transport(&t3), LastTry::Refuse)
-        .await
-        .unwrap();
-    assert_eq!(t3.verifies_reached_card(), 1);
     assert_eq!(app.status, ApplicationStatus::Submitted);
-    assert_eq!(app.service_id, AEON);
     assert_eq!(app.payment_id_masked, "************3456");
-    assert_eq!(s.step(), Step::Done);
-    assert!(
-        !s.held_data().payment && !s.held_data().signature,
-        "sent secrets are dropped"
-    );
 
     let apps = rig.applications();
     assert_eq!(apps.len(), 1);

@@ -3,5 +3,6 @@
 //! the two cannot drift apart: the core's tests run them on the double, the
 //! end-to-end tests on the server.
 
+pub mod application;
 pub mod fields;
 pub mod taps;
