@@ -212,12 +212,17 @@ impl CardBuilder {
         self.ca(foreign_ca().clone())
     }
 
-    /// The card's state (no card yet).
-    pub fn state(self) -> CardState {
+    /// The recipe with its pooled keys (e.g. for `SimCard::create_file`).
+    pub fn spec(self) -> CardSpec {
         let pool = key_pool();
         let auth = pool[self.key % pool.len()].clone();
         let sign = pool[(self.key + 1) % pool.len()].clone();
-        self.spec.keys(auth, sign).build().expect("card state")
+        self.spec.keys(auth, sign)
+    }
+
+    /// The card's state (no card yet).
+    pub fn state(self) -> CardState {
+        self.spec().build().expect("card state")
     }
 
     pub fn build(self) -> Card {
