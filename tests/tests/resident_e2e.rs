@@ -13,7 +13,7 @@ use mynapoint_core::pin::LastTry;
 use mynapoint_core::platform::{ApplicationStatus, HttpConfig, MyKeyIdStatus, RetryPolicy};
 use mynapoint_core::resident::*;
 use mynapoint_platform::{Clock, Config};
-use mynapoint_testkit::cases::application;
+use mynapoint_testkit::cases::{application, my_key_id};
 use resident_rig::*;
 
 // ---- My Key ID issuance -------------------------------------------------------
@@ -146,38 +146,9 @@ async fn own_choice_falls_back_to_auto_after_three_taken() {
 
     let a = card_a();
     let (mut s, _) = rig.logged_in(&a).await;
-    for (n, id) in ["TAKEN001", "TAKEN002"].iter().enumerate() {
-        let r = s.check_own_choice(id).await.unwrap();
-        assert!(!r.available && !r.fallback_to_auto, "{id}");
-        assert_eq!(r.checks_used as usize, n + 1);
-        assert_eq!(
-            s.step(),
-            Step::ChooseMyKeyId {
-                own_choice_allowed: true
-            }
-        );
-    }
-    let r = s.check_own_choice("TAKEN003").await.unwrap();
-    assert!(!r.available && r.fallback_to_auto);
-    assert_eq!(r.checks_used, 3);
-    assert_eq!(
-        s.step(),
-        Step::ChooseMyKeyId {
-            own_choice_allowed: false
-        }
-    );
-    let before = rig.dump();
-    let e = s.check_own_choice("FREE0001").await.unwrap_err();
-    assert_eq!(e, ResidentError::OwnChoiceExhausted);
-    assert_eq!(e.code(), "own_choice_exhausted");
-    assert_eq!(rig.dump(), before);
-
-    let c = s.next_candidate().await.unwrap();
-    assert!(!["TAKEN001", "TAKEN002", "TAKEN003"].contains(&c.candidate.as_str()));
-    s.choose_candidate(&c.candidate).unwrap();
-    let record = s.issue_my_key_id(registration()).await.unwrap();
-    assert_eq!(record.my_key_id, c.candidate);
-    assert_eq!(rig.record_of(&a).unwrap().my_key_id, c.candidate);
+    // The walk shared with the double's test (core's `flow`).
+    let issued = my_key_id::own_choice_falls_back_after_three_taken(&rig, &mut s).await;
+    assert_eq!(rig.record_of(&a).unwrap().my_key_id, issued);
     assert_eq!(
         rig.record_of(&b).unwrap().my_key_id,
         "TAKEN003",

@@ -6,7 +6,7 @@ use mynapoint_core::platform::{ApplicationStatus, IssueMode, ServiceKind};
 use mynapoint_core::resident::*;
 
 use crate::rig::*;
-use mynapoint_testkit::cases::application;
+use mynapoint_testkit::cases::{application, my_key_id};
 use mynapoint_testkit::fake::Endpoint;
 
 #[tokio::test]
@@ -107,41 +107,11 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
 #[tokio::test]
 async fn own_choice_falls_back_to_auto_after_three_taken() {
     let rig = Rig::new();
-    rig.take(&["TAKEN001", "TAKEN002", "TAKEN003"]);
+    rig.take(&my_key_id::TAKEN);
     let (mut s, _) = rig.logged_in(&card_a()).await;
-
-    for (n, id) in ["TAKEN001", "TAKEN002"].iter().enumerate() {
-        let r = s.check_own_choice(id).await.unwrap();
-        assert!(!r.available && !r.fallback_to_auto, "check {n}");
-        assert_eq!(
-            s.step(),
-            Step::ChooseMyKeyId {
-                own_choice_allowed: true
-            }
-        );
-    }
-    let r = s.check_own_choice("TAKEN003").await.unwrap();
-    assert!(!r.available && r.fallback_to_auto);
-    assert_eq!(
-        s.step(),
-        Step::ChooseMyKeyId {
-            own_choice_allowed: false
-        }
-    );
-    assert_eq!(
-        s.check_own_choice("FREE0001").await,
-        Err(ResidentError::OwnChoiceExhausted)
-    );
+    // The walk shared with the real platform's test.
+    my_key_id::own_choice_falls_back_after_three_taken(&rig, &mut s).await;
     assert_eq!(rig.count(Endpoint::Check), 3, "the 4th was not sent");
-
-    let c = s.next_candidate().await.unwrap();
-    assert_eq!(
-        s.choose_candidate("NOTOFFER"),
-        Err(ResidentError::CandidateNotOffered)
-    );
-    s.choose_candidate(&c.candidate).unwrap();
-    let record = s.issue_my_key_id(registration()).await.unwrap();
-    assert_eq!(record.my_key_id, c.candidate);
 }
 
 #[tokio::test]

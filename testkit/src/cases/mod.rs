@@ -5,4 +5,5 @@
 
 pub mod application;
 pub mod fields;
+pub mod my_key_id;
 pub mod taps;
