@@ -4,19 +4,20 @@
 //! every way a session ends. And the field app's shape: one staff frame
 //! with no card, one short card-bound frame per participant's tap.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cardsim::{CardSpec, CardState, PinId, SharedCard, SimCard, SimTransport};
-use mynapoint_core::card::{CardTransport, ReaderCapabilities};
+use cardsim::{PinId, SharedCard, SimTransport};
 use mynapoint_core::clock::ManualClock;
 use mynapoint_core::pin::{LastTry, Pin, PinKind};
 use mynapoint_core::session_frame::{
     CardBinding, FlowData, FlowStep, FrameEnd, FrameError, SessionFrame,
 };
+use mynapoint_testkit::cards::{card_a, card_b};
+use mynapoint_testkit::secrets::PIN;
+use mynapoint_testkit::taps::{dyn_transport as dyn_t, phone_tap as tap};
 use zeroize::Zeroize;
 
-const PIN: &str = "1234";
 const IDLE: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,42 +95,6 @@ impl FlowData for Notes {
 }
 
 type Frame = SessionFrame<TestStep, Notes>;
-
-fn card(serial: u32, cell: &'static OnceLock<CardState>) -> SharedCard {
-    static KEYS: OnceLock<CardState> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| CardSpec::new().build().expect("card"));
-    let state = cell.get_or_init(|| {
-        CardSpec::new()
-            .auth_pin(PIN)
-            .serial(serial)
-            .keys_of(keys)
-            .expect("keys")
-            .build()
-            .expect("card")
-    });
-    SimCard::from_state(state.clone()).expect("state").shared()
-}
-
-fn card_a() -> SharedCard {
-    static STATE: OnceLock<CardState> = OnceLock::new();
-    card(0x0A0A_0A0A, &STATE)
-}
-
-fn card_b() -> SharedCard {
-    static STATE: OnceLock<CardState> = OnceLock::new();
-    card(0x0B0B_0B0B, &STATE)
-}
-
-fn tap(card: &SharedCard) -> Arc<SimTransport> {
-    Arc::new(SimTransport::with_capabilities(
-        card.clone(),
-        ReaderCapabilities::SHORT_ONLY,
-    ))
-}
-
-fn dyn_t(t: &Arc<SimTransport>) -> Arc<dyn CardTransport> {
-    t.clone()
-}
 
 fn frame(clock: &Arc<ManualClock>) -> Frame {
     Frame::new(TestStep::TapCard, IDLE, clock.clone())
@@ -323,7 +288,7 @@ async fn before_the_flow_binds_a_card_any_card_may_tap() {
     assert_eq!(f.card().bound(), None);
     // Another card is then simply the first card of the session.
     read_and_bind(&mut f, &tap(&b)).await.unwrap();
-    assert_eq!(f.data().serial.as_deref(), Some("0B0B0B0B"));
+    assert_eq!(f.data().serial.as_deref(), Some("07654321"));
     assert_eq!(f.step(), TestStep::TypeNote);
 }
 
@@ -346,7 +311,7 @@ async fn many_participants_in_a_row_each_in_a_short_frame_of_their_own() {
         assert_eq!(participant.card().bound(), None);
         clock.advance(IDLE / 2);
     }
-    assert_eq!(verdicts, ["0A0A0A0A", "0B0B0B0B", "0A0A0A0A", "0B0B0B0B"]);
+    assert_eq!(verdicts, ["01234567", "07654321", "01234567", "07654321"]);
     assert_eq!(
         staff.step(),
         TestStep::TypeNote,

@@ -7,10 +7,10 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use cardsim::{CardSpec, SimCard};
+use cardsim::SimCard;
+use mynapoint_testkit::cards::CardBuilder;
+use mynapoint_testkit::secrets::PIN;
 use serde_json::Value;
-
-const PIN: &str = "1234";
 
 fn mynapoint(data_dir: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mynapoint"))
@@ -67,7 +67,7 @@ fn a_status_check_after_an_application_sees_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let card = dir.path().join("card.json");
-    SimCard::create_file(&card, CardSpec::new().auth_pin(PIN)).unwrap();
+    SimCard::create_file(&card, CardBuilder::pooled(0).spec()).unwrap();
     let reader = format!("sim:{}", card.display());
 
     let applied = mynapoint(
@@ -114,7 +114,7 @@ fn a_status_check_after_an_application_sees_it() {
 fn a_platform_url_is_refused_before_the_card_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let card = dir.path().join("card.json");
-    SimCard::create_file(&card, CardSpec::new().auth_pin(PIN)).unwrap();
+    SimCard::create_file(&card, CardBuilder::pooled(0).spec()).unwrap();
     let reader = format!("sim:{}", card.display());
     for url in ["127.0.0.1:8787", "http://127.0.0.1:8787/v1"] {
         let out = mynapoint(

@@ -6,12 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use cardsim::{CardSpec, SimCard};
+use cardsim::SimCard;
 use mynapoint_platform::{BlockingPlatform, Config};
+use mynapoint_testkit::cards::CardBuilder;
+use mynapoint_testkit::secrets::{PIN, WRONG_PIN};
 use serde_json::Value;
-
-const PIN: &str = "1234";
-const WRONG_PIN: &str = "9999";
 
 fn mynapoint(args: &[&str], env_lang: Option<&str>, stdin: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mynapoint"));
@@ -48,7 +47,7 @@ fn error(output: &Output) -> Value {
 
 fn card(dir: &Path) -> PathBuf {
     let path = dir.join("card.json");
-    SimCard::create_file(&path, CardSpec::new().auth_pin(PIN)).expect("make a card");
+    SimCard::create_file(&path, CardBuilder::pooled(0).spec()).expect("make a card");
     path
 }
 

@@ -11,11 +11,11 @@ use mynapoint_platform::rules::card_login::certificate::PresentedCertificate;
 use mynapoint_platform::Config;
 
 fn issuer_of(card: &Card) -> String {
-    PresentedCertificate::parse(&card.cert_der).unwrap().issuer
+    PresentedCertificate::parse(card.cert_der()).unwrap().issuer
 }
 
 fn cn_of(card: &Card) -> String {
-    PresentedCertificate::parse(&card.cert_der)
+    PresentedCertificate::parse(card.cert_der())
         .unwrap()
         .subject_cn
 }

@@ -16,15 +16,14 @@
 
 use std::sync::Arc;
 
-use cardsim::{CardSpec, SharedCard, SimCard, SimTransport};
+use cardsim::{SharedCard, SimCard, SimTransport};
 use mynapoint_core::card::apdu::{ins, Command};
 use mynapoint_core::card::{files, tlv, CardLink, CardSession, ReaderCapabilities, TraceTotals};
 use mynapoint_core::pin::{LastTry, Pin, PinKind};
-
-const PIN: &str = "1234";
+use mynapoint_testkit::secrets::PIN;
 
 fn main() {
-    let state = CardSpec::new().auth_pin(PIN).build().expect("card");
+    let state = mynapoint_testkit::cards::card_a().state;
     let cert_len = state_cert_len(&state);
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()

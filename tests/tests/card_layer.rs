@@ -153,10 +153,10 @@ async fn reads_the_basic_four_items_with_the_card_info_pin_and_never_the_my_numb
         .await
         .unwrap();
     let four = tap.basic_four().await.unwrap();
-    assert_eq!(four.name, "番号 太郎");
-    assert_eq!(four.address, "東京都千代田区霞が関2-1-2");
-    assert_eq!(four.birth_date, "19890401");
-    assert_eq!(four.sex, Sex::Male);
+    assert_eq!(four.name, NAME);
+    assert_eq!(four.address, ADDRESS);
+    assert_eq!(four.birth_date, BIRTH_DATE);
+    assert_eq!(four.sex, Sex::Female);
     let my_number_ef = files::card_info::MY_NUMBER.to_be_bytes();
     assert!(
         !t.commands_reached_card()

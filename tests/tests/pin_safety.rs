@@ -6,7 +6,7 @@ mod support;
 
 use std::sync::Arc;
 
-use cardsim::{SharedCard, SimTransport};
+use cardsim::SimTransport;
 use mynapoint_core::card::{apdu::ins, files, CardError, CardSession, PinError, TransportError};
 use mynapoint_core::pin::{LastTry, Pin, PinKind, PinPrompt, PinStatus};
 use proptest::prelude::*;
@@ -122,17 +122,9 @@ async fn the_right_pin_restores_the_counter() {
 
 // ---- PIN first: typed before the tap, checked against a fresh count ----------
 
-/// Another app on another phone spends `n` tries of `card`'s PIN.
-async fn another_app_spends(card: &SharedCard, n: usize) {
-    let mut other = CardSession::new();
-    for _ in 0..n {
-        let _ = verify_once(&mut other, &phone_tap(card), WRONG_PIN, LastTry::Confirmed).await;
-    }
-}
-
 /// A first tap reads the count (3); the PIN is typed with it shown; then
 /// another app spends `spent` tries; the PIN tap must send nothing.
-async fn typed_then_spent_elsewhere(spent: usize, last: LastTry) -> (PinError, SharedCard) {
+async fn typed_then_spent_elsewhere(spent: usize, last: LastTry) -> (PinError, Card) {
     let card = card_a();
     let mut session = CardSession::new();
     {
@@ -551,7 +543,7 @@ fn tap_plan() -> impl Strategy<Value = TapPlan> {
 }
 
 async fn run_plans(plans: Vec<TapPlan>) -> Result<(), TestCaseError> {
-    let cards: [SharedCard; 2] = [card_a(), card_b()];
+    let cards: [Card; 2] = [card_a(), card_b()];
     let mut session = CardSession::new();
     let mut entered = 0usize;
     let mut reached = 0usize;

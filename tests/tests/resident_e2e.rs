@@ -13,6 +13,7 @@ use mynapoint_core::pin::LastTry;
 use mynapoint_core::platform::{ApplicationStatus, HttpConfig, MyKeyIdStatus, RetryPolicy};
 use mynapoint_core::resident::*;
 use mynapoint_platform::{Clock, Config};
+use mynapoint_testkit::cases::{application, my_key_id};
 use resident_rig::*;
 
 // ---- My Key ID issuance -------------------------------------------------------
@@ -145,38 +146,9 @@ async fn own_choice_falls_back_to_auto_after_three_taken() {
 
     let a = card_a();
     let (mut s, _) = rig.logged_in(&a).await;
-    for (n, id) in ["TAKEN001", "TAKEN002"].iter().enumerate() {
-        let r = s.check_own_choice(id).await.unwrap();
-        assert!(!r.available && !r.fallback_to_auto, "{id}");
-        assert_eq!(r.checks_used as usize, n + 1);
-        assert_eq!(
-            s.step(),
-            Step::ChooseMyKeyId {
-                own_choice_allowed: true
-            }
-        );
-    }
-    let r = s.check_own_choice("TAKEN003").await.unwrap();
-    assert!(!r.available && r.fallback_to_auto);
-    assert_eq!(r.checks_used, 3);
-    assert_eq!(
-        s.step(),
-        Step::ChooseMyKeyId {
-            own_choice_allowed: false
-        }
-    );
-    let before = rig.dump();
-    let e = s.check_own_choice("FREE0001").await.unwrap_err();
-    assert_eq!(e, ResidentError::OwnChoiceExhausted);
-    assert_eq!(e.code(), "own_choice_exhausted");
-    assert_eq!(rig.dump(), before);
-
-    let c = s.next_candidate().await.unwrap();
-    assert!(!["TAKEN001", "TAKEN002", "TAKEN003"].contains(&c.candidate.as_str()));
-    s.choose_candidate(&c.candidate).unwrap();
-    let record = s.issue_my_key_id(registration()).await.unwrap();
-    assert_eq!(record.my_key_id, c.candidate);
-    assert_eq!(rig.record_of(&a).unwrap().my_key_id, c.candidate);
+    // The walk shared with the double's test (core's `flow`).
+    let issued = my_key_id::own_choice_falls_back_after_three_taken(&rig, &mut s).await;
+    assert_eq!(rig.record_of(&a).unwrap().my_key_id, issued);
     assert_eq!(
         rig.record_of(&b).unwrap().my_key_id,
         "TAKEN003",
@@ -199,44 +171,11 @@ async fn application_is_submitted_then_registered_after_the_delay() {
     let mut s = rig.with_my_key_id(&a).await;
     let my_key_id = s.my_key_id().unwrap().to_owned();
 
-    let found = s.search_services("イオン").await.unwrap();
-    assert!(found.iter().any(|f| f.service_id == AEON), "{found:?}");
     let by_latin = s.search_services("ＡＥＯＮ").await.unwrap();
     assert!(by_latin.iter().any(|f| f.service_id == AEON));
-    let service = s.choose_service(AEON).await.unwrap();
-    assert_eq!(s.step(), Step::AcceptTerms);
-    assert_eq!(
-        s.accept_terms("1999-01"),
-        Err(ResidentError::TermsVersionMismatch)
-    );
-    s.accept_terms(&service.terms_version).unwrap();
-    let review = s.enter_payment(aeon_payment()).await.unwrap();
-    assert_eq!(review.service_id, AEON);
-    assert_eq!(review.service_name, service.name);
-    assert!(review.payment_id_masked.ends_with("3456"));
-    assert!(!review.payment_id_masked.contains("12345678"));
-    assert_eq!(review.phone_last4.as_deref(), Some("5678"));
-    assert_eq!(s.review(), Some(&review));
-
-    s.confirm_review().unwrap();
-    assert_eq!(
-        s.step(),
-        Step::EnterPin {
-            purpose: PinPurpose::SignApplication
-        }
-    );
-    s.enter_pin(PIN).unwrap();
-    let tap = a.tap();
-    let app = s
-        .sign_and_submit(tap.clone(), LastTry::Refuse)
-        .await
-        .unwrap();
-    assert_eq!(tap.verifies_reached_card(), 1);
+    // The walk shared with the double's test (core's `flow`).
+    let (_, app) = application::aeon_application(&mut s, &a).await;
     assert_eq!(app.status, ApplicationStatus::Submitted);
-    assert_eq!(app.service_id, AEON);
-    assert_eq!(app.payment_id_masked, review.payment_id_masked);
-    assert_eq!(s.step(), Step::Done);
-    assert!(!s.held_data().payment && !s.held_data().signature);
     assert_eq!(s.application_status().await.unwrap(), app);
 
     let stored = rig.application_of(&a).expect("stored");
@@ -287,9 +226,9 @@ async fn a_service_with_two_security_codes_is_applied_for() {
         security_codes: vec!["1234".into(), "567".into()],
         phone_last4: None,
     };
-    let mut s = rig.at_review_with(&a, SMBC, form).await;
+    let (mut s, _) = rig.at_review_with(&a, SMBC, form).await;
     assert_eq!(s.review().unwrap().security_codes_entered, 2);
-    let app = Rig::submit(&mut s, &a).await.unwrap();
+    let app = submit(&mut s, &a).await.unwrap();
     assert_eq!(app.service_id, SMBC);
     assert_eq!(rig.application_of(&a).unwrap().phone_last4, None);
 }
@@ -318,7 +257,7 @@ async fn an_issued_resident_recovers_the_my_key_id_next_session() {
     let service = s.choose_service(AEON).await.unwrap();
     s.accept_terms(&service.terms_version).unwrap();
     s.enter_payment(aeon_payment()).await.unwrap();
-    Rig::submit(&mut s, &a).await.unwrap();
+    submit(&mut s, &a).await.unwrap();
     assert!(rig.application_of(&a).is_some());
     assert_eq!(rig.record_of(&a).unwrap().my_key_id, id);
 }
@@ -380,7 +319,7 @@ async fn the_incident_b_is_never_attached_to_a_s_details() {
     let b_id = rig.with_my_key_id(&b).await.my_key_id().unwrap().to_owned();
 
     // A logs in, picks a service, types the payment details, sees the review, walks away.
-    let mut device = rig.at_review(&a).await;
+    let (mut device, _) = rig.at_review(&a).await;
     let a_id = device.my_key_id().unwrap().to_owned();
     assert_ne!(a_id, b_id);
     let held = device.held_data();
@@ -477,7 +416,7 @@ async fn a_submission_whose_answer_was_lost_is_repeated_and_makes_one_applicatio
     let rig = Rig::new().await;
     let proxy = DroppingProxy::start(rig.platform.local_addr()).await;
     // A client that never repeats on its own: the session's SubmitPending shows.
-    let api = Rig::client(
+    let api = InProcessPlatform::client(
         &proxy.base_url,
         HttpConfig {
             retry: RetryPolicy::NONE,
@@ -536,7 +475,7 @@ async fn a_submission_whose_answer_was_lost_is_repeated_and_makes_one_applicatio
 async fn the_client_repeats_a_lost_submission_by_itself_with_the_same_key() {
     let rig = Rig::new().await;
     let proxy = DroppingProxy::start(rig.platform.local_addr()).await;
-    let api = Rig::client(
+    let api = InProcessPlatform::client(
         &proxy.base_url,
         HttpConfig {
             retry: RetryPolicy {
@@ -559,7 +498,7 @@ async fn the_client_repeats_a_lost_submission_by_itself_with_the_same_key() {
     s.enter_payment(aeon_payment()).await.unwrap();
 
     proxy.drop_next_submission_answer();
-    let app = Rig::submit(&mut s, &a).await.unwrap();
+    let app = submit(&mut s, &a).await.unwrap();
     assert_eq!(proxy.dropped(), 1);
     assert_eq!(proxy.submissions(), 2, "one repeat");
     assert_eq!(s.step(), Step::Done);

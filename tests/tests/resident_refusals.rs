@@ -12,12 +12,9 @@ use mynapoint_core::platform::{
 };
 use mynapoint_core::resident::*;
 use mynapoint_core::Secret;
+use mynapoint_testkit::cases::fields;
 use resident_rig::*;
 use sha2::{Digest, Sha256};
-
-fn invalid(field: Field, problem: FieldProblem) -> ResidentError {
-    ResidentError::Invalid(FieldError { field, problem })
-}
 
 #[track_caller]
 fn assert_http(result: Result<impl std::fmt::Debug, PlatformError>, status: u16, code: ErrorCode) {
@@ -27,18 +24,6 @@ fn assert_http(result: Result<impl std::fmt::Debug, PlatformError>, status: u16,
         }) => assert_eq!((s, c), (status, code)),
         other => panic!("expected {status} {code:?}, got {other:?}"),
     }
-}
-
-fn reg(edit: impl FnOnce(&mut RegistrationForm)) -> RegistrationForm {
-    let mut form = registration();
-    edit(&mut form);
-    form
-}
-
-fn aeon(edit: impl FnOnce(&mut PaymentForm)) -> PaymentForm {
-    let mut form = aeon_payment();
-    edit(&mut form);
-    form
 }
 
 fn content(service_id: &str, terms: &str, payment_id: &str, codes: &[&str]) -> ApplicationContent {
@@ -63,106 +48,14 @@ async fn registration_fields_each_have_their_error_and_nothing_is_issued() {
     s.choose_candidate(&c.candidate).unwrap();
     let before = rig.dump();
 
-    let cases: Vec<(RegistrationForm, Field, FieldProblem)> = vec![
-        (
-            reg(|f| {
-                f.password = "Pass1".into();
-                f.password_again = "Pass1".into();
-            }),
-            Field::Password,
-            FieldProblem::WrongLength {
-                min: 6,
-                max: 16,
-                got: 5,
-            },
-        ),
-        (
-            reg(|f| {
-                f.password = "Pass12345678901234".into();
-                f.password_again = f.password.clone();
-            }),
-            Field::Password,
-            FieldProblem::WrongLength {
-                min: 6,
-                max: 16,
-                got: 18,
-            },
-        ),
-        (
-            reg(|f| {
-                f.password = "Pass１２34".into();
-                f.password_again = f.password.clone();
-            }),
-            Field::Password,
-            FieldProblem::FullWidth { position: 5 },
-        ),
-        (
-            reg(|f| {
-                f.password = "Pass-1234".into();
-                f.password_again = f.password.clone();
-            }),
-            Field::Password,
-            FieldProblem::NotAllowed { position: 5 },
-        ),
-        (
-            reg(|f| f.password_again = "Pass1235".into()),
-            Field::PasswordConfirmation,
-            FieldProblem::Mismatch,
-        ),
-        (
-            reg(|f| {
-                f.email = Some("taro.example.jp".into());
-                f.email_again = f.email.clone();
-            }),
-            Field::Email,
-            FieldProblem::BadFormat,
-        ),
-        (
-            reg(|f| f.email_again = Some("jiro@example.jp".into())),
-            Field::EmailConfirmation,
-            FieldProblem::Mismatch,
-        ),
-        (
-            reg(|f| f.email_again = None),
-            Field::EmailConfirmation,
-            FieldProblem::Mismatch,
-        ),
-        (
-            reg(|f| f.base_municipality = "131017".into()),
-            Field::BaseMunicipality,
-            FieldProblem::WrongCheckDigit,
-        ),
-        (
-            reg(|f| f.base_municipality = "13101".into()),
-            Field::BaseMunicipality,
-            FieldProblem::WrongLength {
-                min: 6,
-                max: 6,
-                got: 5,
-            },
-        ),
-        (
-            reg(|f| f.base_municipality = "１３１０１６".into()),
-            Field::BaseMunicipality,
-            FieldProblem::FullWidth { position: 1 },
-        ),
-    ];
-    for (form, field, problem) in cases {
-        let e = s.issue_my_key_id(form).await.unwrap_err();
-        assert_eq!(e, invalid(field, problem), "{field:?}");
-        assert_eq!(e.code(), "invalid_field");
-        assert_eq!(s.step(), Step::EnterRegistration);
-        assert_eq!(
-            rig.dump(),
-            before,
-            "nothing changed for {field:?} {problem:?}"
-        );
-    }
+    // The table shared with the double's test (core's `validation`).
+    fields::refuse_registration_fields(&rig, &mut s).await;
+    assert_eq!(rig.dump(), before, "nothing changed");
     assert_eq!(rig.record_of(&a), None);
 
     // No e-mail at all is fine; then the chosen candidate is issued.
     let record = s
-        .issue_my_key_id(reg(|f| {
+        .issue_my_key_id(registration_with(|f| {
             f.email = None;
             f.email_again = Some(String::new());
         }))
@@ -179,43 +72,7 @@ async fn my_key_id_format_errors_are_named_and_never_counted() {
     let a = card_a();
     let (mut s, _) = rig.logged_in(&a).await;
     let before = rig.dump();
-    let cases = [
-        ("abcd1234", FieldProblem::LowerCase { position: 1 }),
-        ("ABCD123x", FieldProblem::LowerCase { position: 8 }),
-        ("ＡBCD1234", FieldProblem::FullWidth { position: 1 }),
-        ("ABCD１234", FieldProblem::FullWidth { position: 5 }),
-        (
-            "ABCD123",
-            FieldProblem::WrongLength {
-                min: 8,
-                max: 8,
-                got: 7,
-            },
-        ),
-        (
-            "ABCD12345",
-            FieldProblem::WrongLength {
-                min: 8,
-                max: 8,
-                got: 9,
-            },
-        ),
-        ("", FieldProblem::Empty),
-        ("ABCD-123", FieldProblem::NotAllowed { position: 5 }),
-    ];
-    for (id, problem) in cases {
-        assert_eq!(
-            s.check_own_choice(id).await,
-            Err(invalid(Field::MyKeyId, problem)),
-            "{id:?}"
-        );
-        assert_eq!(
-            s.step(),
-            Step::ChooseMyKeyId {
-                own_choice_allowed: true
-            }
-        );
-    }
+    fields::refuse_my_key_id_formats(&rig, &mut s).await;
     assert_eq!(rig.dump(), before);
     // Nothing counted: the fallback comes only with the 3rd taken id.
     for (n, id) in ["TAKEN001", "TAKEN002", "TAKEN003"].iter().enumerate() {
@@ -248,146 +105,9 @@ async fn payment_fields_each_have_their_error_and_nothing_is_sent() {
     let rig = Rig::new().await;
     let a = card_a();
     let mut s = rig.with_my_key_id(&a).await;
-    let service = s.choose_service(AEON).await.unwrap();
-    s.accept_terms(&service.terms_version).unwrap();
     let before = rig.dump();
-    let len16 = |got| FieldProblem::WrongLength {
-        min: 16,
-        max: 16,
-        got,
-    };
-    let len4 = |got| FieldProblem::WrongLength {
-        min: 4,
-        max: 4,
-        got,
-    };
-    let cases: Vec<(PaymentForm, Field, FieldProblem)> = vec![
-        (
-            aeon(|f| f.payment_id = "123456789012345".into()),
-            Field::PaymentId,
-            len16(15),
-        ),
-        (
-            aeon(|f| f.payment_id = "12345678901234567".into()),
-            Field::PaymentId,
-            len16(17),
-        ),
-        (
-            aeon(|f| f.payment_id = "１２３４567890123456".into()),
-            Field::PaymentId,
-            FieldProblem::FullWidth { position: 1 },
-        ),
-        (
-            aeon(|f| f.payment_id = "1234A67890123456".into()),
-            Field::PaymentId,
-            FieldProblem::NotAllowed { position: 5 },
-        ),
-        (
-            aeon(|f| f.payment_id = String::new()),
-            Field::PaymentId,
-            FieldProblem::Empty,
-        ),
-        (
-            aeon(|f| f.security_codes = vec![String::new()]),
-            Field::SecurityCode { index: 0 },
-            FieldProblem::Empty,
-        ),
-        (
-            aeon(|f| f.security_codes = vec!["098".into()]),
-            Field::SecurityCode { index: 0 },
-            len4(3),
-        ),
-        (
-            aeon(|f| f.security_codes = vec!["09８7".into()]),
-            Field::SecurityCode { index: 0 },
-            FieldProblem::FullWidth { position: 3 },
-        ),
-        (
-            aeon(|f| f.security_codes = vec![]),
-            Field::SecurityCode { index: 0 },
-            FieldProblem::WrongCount {
-                expected: 1,
-                got: 0,
-            },
-        ),
-        (
-            aeon(|f| f.security_codes = vec!["0987".into(), "1234".into()]),
-            Field::SecurityCode { index: 1 },
-            FieldProblem::WrongCount {
-                expected: 1,
-                got: 2,
-            },
-        ),
-        (
-            aeon(|f| f.phone_last4 = Some("567".into())),
-            Field::PhoneLast4,
-            len4(3),
-        ),
-        (
-            aeon(|f| f.phone_last4 = Some("56a8".into())),
-            Field::PhoneLast4,
-            FieldProblem::NotAllowed { position: 3 },
-        ),
-        (
-            aeon(|f| f.phone_last4 = Some("５６７８".into())),
-            Field::PhoneLast4,
-            FieldProblem::FullWidth { position: 1 },
-        ),
-        (
-            aeon(|f| f.phone_last4 = Some("56789".into())),
-            Field::PhoneLast4,
-            len4(5),
-        ),
-    ];
-    for (form, field, problem) in cases {
-        let e = s.enter_payment(form).await.unwrap_err();
-        assert_eq!(e, invalid(field, problem), "{field:?}");
-        assert_eq!(e.code(), "invalid_field");
-        assert_eq!(s.step(), Step::EnterPayment);
-        assert_eq!(s.review(), None);
-        assert_eq!(rig.dump(), before, "nothing sent for {field:?} {problem:?}");
-    }
-
-    // Two codes for the two-code card; one is a wrong count.
-    let smbc = s.choose_service(SMBC).await.unwrap();
-    s.accept_terms(&smbc.terms_version).unwrap();
-    let e = s
-        .enter_payment(PaymentForm {
-            payment_id: "4980000000000001".into(),
-            security_codes: vec!["1234".into()],
-            phone_last4: None,
-        })
-        .await
-        .unwrap_err();
-    assert_eq!(
-        e,
-        invalid(
-            Field::SecurityCode { index: 1 },
-            FieldProblem::WrongCount {
-                expected: 2,
-                got: 1
-            }
-        )
-    );
-    let e = s
-        .enter_payment(PaymentForm {
-            payment_id: "4980000000000001".into(),
-            security_codes: vec!["1234".into(), "56".into()],
-            phone_last4: None,
-        })
-        .await
-        .unwrap_err();
-    assert_eq!(
-        e,
-        invalid(
-            Field::SecurityCode { index: 1 },
-            FieldProblem::WrongLength {
-                min: 3,
-                max: 3,
-                got: 2
-            }
-        )
-    );
+    // The tables shared with the double's test: AEON's fields, SMBC's second code.
+    fields::refuse_payment_fields(&rig, &mut s).await;
     assert_eq!(rig.dump(), before);
     assert!(rig.application_of(&a).is_none());
 }
@@ -493,14 +213,14 @@ async fn a_second_application_is_refused_and_the_first_stays() {
     let a = card_a();
     drop(rig.with_my_key_id(&a).await);
     // Two sessions of the same person reach the review side by side.
-    let mut first = rig.at_review(&a).await;
-    let mut second = rig.at_review_with(&a, PAYPAY, paypay_payment()).await;
+    let (mut first, _) = rig.at_review(&a).await;
+    let (mut second, _) = rig.at_review_with(&a, PAYPAY, paypay_payment()).await;
 
-    let app = Rig::submit(&mut first, &a).await.unwrap();
+    let app = submit(&mut first, &a).await.unwrap();
     let stored = rig.application_of(&a).unwrap();
     let before = rig.dump();
 
-    let e = Rig::submit(&mut second, &a).await.unwrap_err();
+    let e = submit(&mut second, &a).await.unwrap_err();
     assert_eq!(e, ResidentError::AlreadyApplied);
     assert_eq!(e.code(), "already_applied");
     assert_eq!(second.step(), Step::Done);
@@ -525,8 +245,8 @@ async fn a_second_application_is_refused_and_the_first_stays() {
 async fn the_service_cannot_be_changed_after_submission() {
     let rig = Rig::new().await;
     let a = card_a();
-    let mut s = rig.at_review(&a).await;
-    let app = Rig::submit(&mut s, &a).await.unwrap();
+    let (mut s, _) = rig.at_review(&a).await;
+    let app = submit(&mut s, &a).await.unwrap();
     let before = rig.dump();
 
     // In the same session…

@@ -5,56 +5,12 @@
 
 mod resident_rig;
 
-use std::sync::{Arc, Mutex};
-
-use cardsim::SimTransport;
-use mynapoint_core::card::{CardTransport, PinError};
+use mynapoint_core::card::PinError;
 use mynapoint_core::pin::{LastTry, PinKind, PinPrompt};
 use mynapoint_core::resident::*;
+use mynapoint_testkit::cases::taps;
+use mynapoint_testkit::taps::Phone;
 use resident_rig::*;
-
-/// APDUs of the application's three taps on a phone (short reads): the read
-/// with its counter (9 + 2), two PIN taps of 8. Five taps took 35.
-const APPLICATION_APDUS: usize = 27;
-
-/// A phone that keeps every tap of one card.
-struct Phone {
-    card: Card,
-    taps: Mutex<Vec<Arc<SimTransport>>>,
-}
-
-impl Phone {
-    fn new(card: &Card) -> Self {
-        Self {
-            card: card.clone(),
-            taps: Mutex::new(Vec::new()),
-        }
-    }
-
-    fn tap(&self) -> Arc<dyn CardTransport> {
-        let t = self.card.tap();
-        self.taps.lock().unwrap().push(t.clone());
-        t
-    }
-
-    fn taps(&self) -> usize {
-        self.taps.lock().unwrap().len()
-    }
-
-    fn apdus(&self) -> usize {
-        self.taps
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|t| t.exchanges())
-            .sum()
-    }
-
-    fn verifies(&self) -> usize {
-        let taps = self.taps.lock().unwrap();
-        taps.iter().map(|t| t.verifies_reached_card()).sum()
-    }
-}
 
 /// Read (the prompt's count comes with it), then PIN + card login.
 async fn log_in(rig: &Rig, phone: &Phone) -> (ResidentSession, LoginOutcome) {
@@ -70,36 +26,10 @@ async fn log_in(rig: &Rig, phone: &Phone) -> (ResidentSession, LoginOutcome) {
 async fn the_application_takes_three_taps() {
     let rig = Rig::new().await;
     let a = card_a();
-    let phone = Phone::new(&a);
-    let (mut s, _) = log_in(&rig, &phone).await;
-    let c = s.next_candidate().await.unwrap();
-    s.choose_candidate(&c.candidate).unwrap();
-    s.issue_my_key_id(registration()).await.unwrap();
-    let service = s.choose_service(AEON).await.unwrap();
-    s.accept_terms(&service.terms_version).unwrap();
-    s.enter_payment(aeon_payment()).await.unwrap();
-    s.confirm_review().unwrap();
-    assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 3 });
-    s.enter_pin(PIN).unwrap();
-    let app = s
-        .sign_and_submit(phone.tap(), LastTry::Refuse)
-        .await
-        .unwrap();
-    assert_eq!(s.step(), Step::Done);
+    // The walk shared with the double's test (core's `taps`).
+    let app = taps::application_in_three_taps(&rig, &a).await;
     assert!(!app.application_id.is_empty());
     assert!(rig.application_of(&a).is_some());
-
-    assert_eq!(
-        phone.taps(),
-        3,
-        "card read + counter; PIN + login; PIN + signature"
-    );
-    assert_eq!(phone.verifies(), 2);
-    assert!(
-        phone.apdus() <= APPLICATION_APDUS,
-        "APDUs rose: {}",
-        phone.apdus()
-    );
     assert_eq!(a.tries_left(), 3);
 }
 

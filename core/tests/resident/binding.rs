@@ -6,8 +6,8 @@ use std::time::Duration;
 use mynapoint_core::pin::LastTry;
 use mynapoint_core::resident::*;
 
-use crate::fake::Endpoint;
 use crate::rig::*;
+use mynapoint_testkit::fake::Endpoint;
 
 #[tokio::test]
 async fn the_incident_b_never_gets_a_s_details() {
@@ -21,9 +21,9 @@ async fn the_incident_b_never_gets_a_s_details() {
     // Resident B goes on where A stopped: confirms, types B's PIN, taps B's card.
     shared_device.confirm_review().unwrap();
     shared_device.enter_pin(PIN).unwrap();
-    let t = tap(&b);
+    let t = phone_tap(&b);
     let err = shared_device
-        .sign_and_submit(dyn_t(&t), LastTry::Refuse)
+        .sign_and_submit(dyn_transport(&t), LastTry::Refuse)
         .await
         .unwrap_err();
     assert_eq!(err, ResidentError::CardChanged);
@@ -37,8 +37,8 @@ async fn the_incident_b_never_gets_a_s_details() {
     assert_eq!(tries_left(&b), 3);
 
     // Nothing was applied; A's details are gone.
-    assert!(rig.fake.applications().is_empty());
-    assert_eq!(rig.fake.count(Endpoint::Submit), 0);
+    assert!(rig.applications().is_empty());
+    assert_eq!(rig.count(Endpoint::Submit), 0);
     assert_eq!(
         shared_device.step(),
         Step::Ended {
@@ -49,10 +49,10 @@ async fn the_incident_b_never_gets_a_s_details() {
 
     // The ended session does nothing more, whatever is tapped.
     for card in [&a, &b] {
-        let t = tap(card);
+        let t = phone_tap(card);
         assert_eq!(
             shared_device
-                .sign_and_submit(dyn_t(&t), LastTry::Refuse)
+                .sign_and_submit(dyn_transport(&t), LastTry::Refuse)
                 .await,
             Err(ResidentError::SessionEnded {
                 reason: EndReason::CardChanged
@@ -71,7 +71,7 @@ async fn the_incident_b_never_gets_a_s_details() {
     assert_eq!(b_session.review(), None);
     assert_eq!(b_session.service(), None);
     assert_eq!(b_session.card_serial().as_deref(), Some("07654321"));
-    assert!(rig.fake.applications().is_empty());
+    assert!(rig.applications().is_empty());
 }
 
 #[tokio::test]
@@ -79,21 +79,21 @@ async fn another_card_at_the_login_pin_ends_the_session_too() {
     let rig = Rig::new();
     let (a, b) = (card_a(), card_b());
     let mut s = rig.session();
-    s.read_card(dyn_t(&tap(&a))).await.unwrap();
+    s.read_card(dyn_transport(&phone_tap(&a))).await.unwrap();
     s.enter_pin(PIN).unwrap();
-    let t = tap(&b);
+    let t = phone_tap(&b);
     assert_eq!(
-        s.log_in(dyn_t(&t), LastTry::Refuse).await,
+        s.log_in(dyn_transport(&t), LastTry::Refuse).await,
         Err(ResidentError::CardChanged)
     );
     assert_eq!(t.verifies_reached_card(), 0);
-    assert_eq!(rig.fake.count(Endpoint::Login), 0);
+    assert_eq!(rig.count(Endpoint::Login), 0);
     assert_wiped(&s);
 
     let mut s = rig.session();
-    s.read_card(dyn_t(&tap(&a))).await.unwrap();
+    s.read_card(dyn_transport(&phone_tap(&a))).await.unwrap();
     assert_eq!(
-        s.pin_status(dyn_t(&tap(&b))).await,
+        s.pin_status(dyn_transport(&phone_tap(&b))).await,
         Err(ResidentError::CardChanged)
     );
     assert_wiped(&s);
@@ -118,13 +118,13 @@ async fn idle_timeout_wipes_everything() {
     );
     assert_wiped(&s);
     assert_eq!(
-        s.sign_and_submit(dyn_t(&tap(&card_a())), LastTry::Refuse)
+        s.sign_and_submit(dyn_transport(&phone_tap(&card_a())), LastTry::Refuse)
             .await,
         Err(ResidentError::SessionEnded {
             reason: EndReason::IdleTimeout
         })
     );
-    assert!(rig.fake.applications().is_empty());
+    assert!(rig.applications().is_empty());
 }
 
 #[tokio::test]
@@ -135,13 +135,13 @@ async fn the_next_step_after_the_timeout_is_refused_and_wipes() {
     };
     let card = card_a();
     let mut s = rig.session_with(config);
-    s.read_card(dyn_t(&tap(&card))).await.unwrap();
+    s.read_card(dyn_transport(&phone_tap(&card))).await.unwrap();
     s.enter_pin(PIN).unwrap();
     assert!(s.held_data().pin);
     rig.advance(31);
-    let t = tap(&card);
+    let t = phone_tap(&card);
     assert_eq!(
-        s.log_in(dyn_t(&t), LastTry::Refuse).await,
+        s.log_in(dyn_transport(&t), LastTry::Refuse).await,
         Err(ResidentError::IdleTimeout)
     );
     assert_eq!(t.exchanges(), 0);

@@ -3,8 +3,8 @@
 
 use mynapoint_core::resident::*;
 
-use crate::fake::Endpoint;
 use crate::rig::*;
+use mynapoint_testkit::fake::Endpoint;
 
 #[tokio::test]
 async fn a_change_by_own_choice_then_a_fresh_login_is_needed_again() {
@@ -29,13 +29,13 @@ async fn a_change_by_own_choice_then_a_fresh_login_is_needed_again() {
         }
     );
     // The current id is refused here, nothing sent.
-    let checks = rig.fake.count(Endpoint::Check);
+    let checks = rig.count(Endpoint::Check);
     assert_eq!(
         s.check_own_choice(&first).await.unwrap_err(),
         ResidentError::MyKeyIdUnchanged
     );
-    assert_eq!(rig.fake.count(Endpoint::Check), checks);
-    rig.fake.take(&["TAKEN001"]);
+    assert_eq!(rig.count(Endpoint::Check), checks);
+    rig.take(&["TAKEN001"]);
     let r = s.check_own_choice("TAKEN001").await.unwrap();
     assert!(!r.available);
     assert_eq!(s.chosen_my_key_id(), None);
@@ -54,7 +54,7 @@ async fn a_change_by_own_choice_then_a_fresh_login_is_needed_again() {
         ResidentError::FreshLoginRequired
     );
     assert_eq!(
-        rig.fake
+        rig.target
             .records()
             .iter()
             .map(|r| r.my_key_id.clone())
@@ -70,7 +70,7 @@ async fn a_change_by_auto_generation_registers_the_third_candidate() {
     rig.with_my_key_id(&card).await;
     let (mut s, outcome) = rig.logged_in(&card).await;
     assert!(outcome.my_key_id.is_some());
-    rig.fake
+    rig.target
         .script_candidates(&["CAND0001", "CAND0002", "CAND0003"]);
     s.start_my_key_id_change().unwrap();
     s.next_candidate().await.unwrap();
@@ -102,16 +102,16 @@ async fn a_lost_answer_is_repeated_with_the_same_key_and_cancel_changes_nothing(
     s.start_my_key_id_change().unwrap();
     s.cancel_my_key_id_change().unwrap();
     assert_eq!(s.step(), before);
-    assert_eq!(rig.fake.count(Endpoint::Change), 0);
+    assert_eq!(rig.count(Endpoint::Change), 0);
 
     s.start_my_key_id_change().unwrap();
     s.check_own_choice("MYNEWID2").await.unwrap();
-    rig.fake
-        .fail(Endpoint::Change, crate::fake::Fault::LostAfter);
+    rig.target
+        .fail(Endpoint::Change, mynapoint_testkit::fake::Fault::LostAfter);
     assert!(s.change_my_key_id().await.is_err());
     let record = s.change_my_key_id().await.unwrap();
     assert_eq!(record.my_key_id, "MYNEWID2");
-    let keys = rig.fake.keys(Endpoint::Change);
+    let keys = rig.keys(Endpoint::Change);
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0], keys[1], "one logical request, one key");
 }

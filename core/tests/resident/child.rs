@@ -2,12 +2,11 @@
 //! card (A): the representative's card (B) is read and signs through its own
 //! card session; the child's session is never ended by it.
 
-use cardsim::SharedCard;
 use mynapoint_core::pin::LastTry;
 use mynapoint_core::resident::*;
 
-use crate::fake::Endpoint;
 use crate::rig::*;
+use mynapoint_testkit::fake::Endpoint;
 
 const BIRTH: &str = "20150401";
 
@@ -17,16 +16,19 @@ fn today() -> CivilDate {
 
 fn rig() -> Rig {
     let rig = Rig::new();
-    rig.clock.set_today(today());
-    rig.fake.set_today(today());
+    rig.session_clock.set_today(today());
+    rig.set_today(today());
     rig
 }
 
 /// The child (A) logged in with a My Key ID; a child application with `rep`.
-async fn child_with(rig: &Rig, rep: &SharedCard) -> ResidentSession {
+async fn child_with(rig: &Rig, rep: &Card) -> ResidentSession {
     let mut s = rig.with_my_key_id(&card_a()).await;
     s.apply_for_child(BIRTH).unwrap();
-    let summary = s.read_representative_card(dyn_t(&tap(rep))).await.unwrap();
+    let summary = s
+        .read_representative_card(dyn_transport(&phone_tap(rep)))
+        .await
+        .unwrap();
     assert_eq!(Some(summary.serial), s.representative_serial());
     s
 }
@@ -35,14 +37,14 @@ async fn child_with(rig: &Rig, rep: &SharedCard) -> ResidentSession {
 /// `RepresentativeSign`.
 async fn child_signed(s: &mut ResidentSession, payment: PaymentForm) -> Review {
     if s.step() == Step::ChooseService {
-        let service = s.choose_service("aeon-waon").await.unwrap();
+        let service = s.choose_service(AEON).await.unwrap();
         s.accept_terms(&service.terms_version).unwrap();
     }
     let review = s.enter_payment(payment).await.unwrap();
     s.confirm_review().unwrap();
     s.enter_pin(PIN).unwrap();
     assert_eq!(
-        s.sign_and_submit(dyn_t(&tap(&card_a())), LastTry::Refuse)
+        s.sign_and_submit(dyn_transport(&phone_tap(&card_a())), LastTry::Refuse)
             .await,
         Err(ResidentError::RepresentativeSignatureNeeded)
     );
@@ -76,12 +78,12 @@ async fn a_representative_applies_for_a_child_end_to_end() {
             representative_serial: "07654321".into()
         })
     );
-    assert_eq!(rig.fake.count(Endpoint::Submit), 0, "not submitted yet");
+    assert_eq!(rig.count(Endpoint::Submit), 0, "not submitted yet");
     assert!(s.held_data().signature);
 
-    let tb = tap(&b);
+    let tb = phone_tap(&b);
     let app = s
-        .representative_signs(dyn_t(&tb), PIN, LastTry::Refuse)
+        .representative_signs(dyn_transport(&tb), PIN, LastTry::Refuse)
         .await
         .unwrap();
     assert_eq!(tb.verifies_reached_card(), 1);
@@ -89,9 +91,9 @@ async fn a_representative_applies_for_a_child_end_to_end() {
     let child = app.for_child.clone().expect("a child application");
     assert_eq!(child.birth_date, BIRTH);
     assert_eq!(child.representative_serial, "07654321");
-    assert_eq!(rig.fake.applications().len(), 1);
-    assert_eq!(rig.fake.applications()[0].1, app);
-    assert_eq!(rig.fake.count(Endpoint::Submit), 1);
+    assert_eq!(rig.applications().len(), 1);
+    assert_eq!(rig.applications()[0].1, app);
+    assert_eq!(rig.count(Endpoint::Submit), 1);
     assert_eq!(tries_left(&a), 3);
     assert_eq!(tries_left(&b), 3);
 
@@ -106,19 +108,20 @@ async fn the_childs_own_card_cannot_be_the_representative() {
     let mut s = rig.with_my_key_id(&card_a()).await;
     s.apply_for_child(BIRTH).unwrap();
     assert_eq!(
-        s.read_representative_card(dyn_t(&tap(&card_a()))).await,
+        s.read_representative_card(dyn_transport(&phone_tap(&card_a())))
+            .await,
         Err(ResidentError::RepresentativeIsApplicant)
     );
     assert_eq!(s.step(), Step::ChooseService, "the session goes on");
     assert_eq!(s.card_serial().as_deref(), Some("01234567"));
     assert_eq!(s.representative_serial(), None);
-    let service = s.choose_service("aeon-waon").await.unwrap();
+    let service = s.choose_service(AEON).await.unwrap();
     s.accept_terms(&service.terms_version).unwrap();
     assert_eq!(
         s.enter_payment(aeon_payment()).await,
         Err(ResidentError::RepresentativeNotRead)
     );
-    assert_eq!(rig.fake.count(Endpoint::ContentToSign), 0);
+    assert_eq!(rig.count(Endpoint::ContentToSign), 0);
 }
 
 #[tokio::test]
@@ -129,24 +132,24 @@ async fn a_swapped_representative_card_signs_nothing_and_nothing_is_submitted() 
     child_signed(&mut s, aeon_payment()).await;
 
     for other in [&c, &a] {
-        let t = tap(other);
+        let t = phone_tap(other);
         assert_eq!(
-            s.representative_signs(dyn_t(&t), PIN, LastTry::Refuse)
+            s.representative_signs(dyn_transport(&t), PIN, LastTry::Refuse)
                 .await,
             Err(ResidentError::RepresentativeCardMismatch)
         );
         assert_eq!(t.verifies_reached_card(), 0, "no PIN reached that card");
         assert_eq!(s.step(), Step::RepresentativeSign);
     }
-    assert_eq!(rig.fake.count(Endpoint::Submit), 0);
-    assert!(rig.fake.applications().is_empty());
+    assert_eq!(rig.count(Endpoint::Submit), 0);
+    assert!(rig.applications().is_empty());
     assert_eq!(tries_left(&c), 3);
 
     // The representative read before still can.
-    s.representative_signs(dyn_t(&tap(&b)), PIN, LastTry::Refuse)
+    s.representative_signs(dyn_transport(&phone_tap(&b)), PIN, LastTry::Refuse)
         .await
         .unwrap();
-    assert_eq!(rig.fake.applications().len(), 1);
+    assert_eq!(rig.applications().len(), 1);
 }
 
 #[tokio::test]
@@ -156,15 +159,15 @@ async fn a_wrong_representative_pin_counts_on_their_card_only() {
     let mut s = child_with(&rig, &b).await;
     child_signed(&mut s, aeon_payment()).await;
     let err = s
-        .representative_signs(dyn_t(&tap(&b)), WRONG_PIN, LastTry::Refuse)
+        .representative_signs(dyn_transport(&phone_tap(&b)), WRONG_PIN, LastTry::Refuse)
         .await
         .unwrap_err();
     assert_eq!(err.code(), "wrong_pin");
     assert_eq!(tries_left(&b), 2);
     assert_eq!(tries_left(&card_a()), 3);
     assert_eq!(s.step(), Step::RepresentativeSign);
-    assert_eq!(rig.fake.count(Endpoint::Submit), 0);
-    s.representative_signs(dyn_t(&tap(&b)), PIN, LastTry::Refuse)
+    assert_eq!(rig.count(Endpoint::Submit), 0);
+    s.representative_signs(dyn_transport(&phone_tap(&b)), PIN, LastTry::Refuse)
         .await
         .unwrap();
     assert_eq!(tries_left(&b), 3);
@@ -199,7 +202,7 @@ async fn a_child_who_is_15_today_is_refused_locally() {
         ))
     );
     assert_eq!(s.child_birth_date(), None);
-    assert_eq!(rig.fake.count(Endpoint::ContentToSign), 0);
+    assert_eq!(rig.count(Endpoint::ContentToSign), 0);
     // One day younger is under 15.
     s.apply_for_child("20111122").unwrap();
     assert_eq!(s.step(), Step::ChooseService);
@@ -213,7 +216,7 @@ async fn the_representatives_own_payment_account_is_refused() {
     let (mut own, _) = rig.at_review(&b).await;
     own.confirm_review().unwrap();
     own.enter_pin(PIN).unwrap();
-    own.sign_and_submit(dyn_t(&tap(&b)), LastTry::Refuse)
+    own.sign_and_submit(dyn_transport(&phone_tap(&b)), LastTry::Refuse)
         .await
         .unwrap();
     drop(own);
@@ -221,22 +224,22 @@ async fn the_representatives_own_payment_account_is_refused() {
     let mut s = child_with(&rig, &b).await;
     child_signed(&mut s, aeon_payment()).await;
     assert_eq!(
-        s.representative_signs(dyn_t(&tap(&b)), PIN, LastTry::Refuse)
+        s.representative_signs(dyn_transport(&phone_tap(&b)), PIN, LastTry::Refuse)
             .await,
         Err(ResidentError::PaymentAccountInUse)
     );
     assert_eq!(s.step(), Step::EnterPayment);
     assert!(!s.held_data().signature);
-    assert_eq!(rig.fake.applications().len(), 1);
+    assert_eq!(rig.applications().len(), 1);
 
     // Another account (signed again by both cards) is accepted.
     child_signed(&mut s, other_payment()).await;
     let app = s
-        .representative_signs(dyn_t(&tap(&b)), PIN, LastTry::Refuse)
+        .representative_signs(dyn_transport(&phone_tap(&b)), PIN, LastTry::Refuse)
         .await
         .unwrap();
     assert!(app.for_child.is_some());
-    assert_eq!(rig.fake.applications().len(), 2);
+    assert_eq!(rig.applications().len(), 2);
 }
 
 #[tokio::test]
@@ -249,7 +252,7 @@ async fn an_ordinary_application_is_unchanged() {
     s.confirm_review().unwrap();
     s.enter_pin(PIN).unwrap();
     let app = s
-        .sign_and_submit(dyn_t(&tap(&a)), LastTry::Refuse)
+        .sign_and_submit(dyn_transport(&phone_tap(&a)), LastTry::Refuse)
         .await
         .unwrap();
     assert_eq!(app.for_child, None);
@@ -270,10 +273,10 @@ async fn abort_and_idle_wipe_the_representative_too() {
     child_signed(&mut s, aeon_payment()).await;
     rig.advance(6 * 60);
     assert_eq!(
-        s.representative_signs(dyn_t(&tap(&b)), PIN, LastTry::Refuse)
+        s.representative_signs(dyn_transport(&phone_tap(&b)), PIN, LastTry::Refuse)
             .await,
         Err(ResidentError::IdleTimeout)
     );
     assert_wiped(&s);
-    assert_eq!(rig.fake.count(Endpoint::Submit), 0);
+    assert_eq!(rig.count(Endpoint::Submit), 0);
 }

@@ -5,20 +5,21 @@ use mynapoint_core::pin::LastTry;
 use mynapoint_core::platform::{ApplicationStatus, IssueMode, ServiceKind};
 use mynapoint_core::resident::*;
 
-use crate::fake::Endpoint;
 use crate::rig::*;
+use mynapoint_testkit::cases::{application, my_key_id};
+use mynapoint_testkit::fake::Endpoint;
 
 #[tokio::test]
 async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
     let rig = Rig::new();
-    rig.fake
+    rig.target
         .script_candidates(&["CAND0001", "CAND0002", "CAND0003"]);
     let card = card_a();
     let mut s = rig.session();
     assert_eq!(s.step(), Step::ReadCard);
 
-    let t1 = tap(&card);
-    let summary = s.read_card(dyn_t(&t1)).await.unwrap();
+    let t1 = phone_tap(&card);
+    let summary = s.read_card(dyn_transport(&t1)).await.unwrap();
     assert_eq!(summary.serial, "01234567");
     assert_eq!(s.card_serial().as_deref(), Some("01234567"));
     assert_eq!(
@@ -34,8 +35,8 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
     );
 
     s.enter_pin(PIN).unwrap();
-    let t2 = tap(&card);
-    let outcome = s.log_in(dyn_t(&t2), LastTry::Refuse).await.unwrap();
+    let t2 = phone_tap(&card);
+    let outcome = s.log_in(dyn_transport(&t2), LastTry::Refuse).await.unwrap();
     assert_eq!(t2.verifies_reached_card(), 1);
     assert_eq!(outcome.my_key_id, None);
     assert_eq!(
@@ -64,7 +65,7 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
         Err(ResidentError::WrongStep { .. })
     ));
     assert!(s.change_my_key_id_choice().is_err(), "the final one stays");
-    assert_eq!(rig.fake.count(Endpoint::Candidate), 3);
+    assert_eq!(rig.count(Endpoint::Candidate), 3);
 
     let record = s.issue_my_key_id(registration()).await.unwrap();
     assert_eq!(record.my_key_id, "CAND0003");
@@ -73,28 +74,18 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
     assert_eq!(s.my_key_id(), Some("CAND0003"));
     assert_eq!(s.step(), Step::ChooseService);
 
-    let found = s.search_services("aeon").await.unwrap();
+    let found = s.search_services("waon").await.unwrap();
     assert_eq!(found.len(), 1);
-    let found = s.search_services("イオン").await.unwrap();
-    let service = s.choose_service(&found[0].service_id).await.unwrap();
-    assert_eq!(s.step(), Step::AcceptTerms);
-    assert_eq!(
-        s.accept_terms("1999-01-01"),
-        Err(ResidentError::TermsVersionMismatch)
-    );
-    s.accept_terms(&service.terms_version).unwrap();
-    assert_eq!(s.step(), Step::EnterPayment);
-
-    let review = s.enter_payment(aeon_payment()).await.unwrap();
-    assert_eq!(s.step(), Step::Review);
+    // The walk shared with the real platform's test.
+    let (review, app) = application::aeon_application(&mut s, &card).await;
     assert_eq!(
         review,
         Review {
-            service_id: "aeon-waon".into(),
-            service_name: "イオンカード（WAON一体型）".into(),
-            service_kind: ServiceKind::Credit,
-            terms_version: "2023-06-01".into(),
-            payment_id_label: "カード番号".into(),
+            service_id: AEON.into(),
+            service_name: "イオンカード（電子マネーWAON一体型）".into(),
+            service_kind: ServiceKind::EMoney,
+            terms_version: "2022-06".into(),
+            payment_id_label: "決済サービスID".into(),
             payment_id: "1234567890123456".to_owned().into(),
             payment_id_masked: "************3456".into(),
             phone_last4: Some("5678".into()),
@@ -104,32 +95,10 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
     );
     let shown = format!("{review:?}");
     assert!(!shown.contains("0987") && !shown.contains("123456789012"));
-    assert_eq!(s.review(), Some(&review));
-
-    s.confirm_review().unwrap();
-    assert_eq!(
-        s.step(),
-        Step::EnterPin {
-            purpose: PinPurpose::SignApplication
-        }
-    );
-    s.enter_pin(PIN).unwrap();
-    let t3 = tap(&card);
-    let app = s
-        .sign_and_submit(dyn_t(&t3), LastTry::Refuse)
-        .await
-        .unwrap();
-    assert_eq!(t3.verifies_reached_card(), 1);
     assert_eq!(app.status, ApplicationStatus::Submitted);
-    assert_eq!(app.service_id, "aeon-waon");
     assert_eq!(app.payment_id_masked, "************3456");
-    assert_eq!(s.step(), Step::Done);
-    assert!(
-        !s.held_data().payment && !s.held_data().signature,
-        "sent secrets are dropped"
-    );
 
-    let apps = rig.fake.applications();
+    let apps = rig.applications();
     assert_eq!(apps.len(), 1);
     assert_eq!(apps[0].0.as_deref(), Some("CAND0003"));
     assert_eq!(s.application_status().await.unwrap(), app);
@@ -139,41 +108,11 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
 #[tokio::test]
 async fn own_choice_falls_back_to_auto_after_three_taken() {
     let rig = Rig::new();
-    rig.fake.take(&["TAKEN001", "TAKEN002", "TAKEN003"]);
+    rig.take(&my_key_id::TAKEN);
     let (mut s, _) = rig.logged_in(&card_a()).await;
-
-    for (n, id) in ["TAKEN001", "TAKEN002"].iter().enumerate() {
-        let r = s.check_own_choice(id).await.unwrap();
-        assert!(!r.available && !r.fallback_to_auto, "check {n}");
-        assert_eq!(
-            s.step(),
-            Step::ChooseMyKeyId {
-                own_choice_allowed: true
-            }
-        );
-    }
-    let r = s.check_own_choice("TAKEN003").await.unwrap();
-    assert!(!r.available && r.fallback_to_auto);
-    assert_eq!(
-        s.step(),
-        Step::ChooseMyKeyId {
-            own_choice_allowed: false
-        }
-    );
-    assert_eq!(
-        s.check_own_choice("FREE0001").await,
-        Err(ResidentError::OwnChoiceExhausted)
-    );
-    assert_eq!(rig.fake.count(Endpoint::Check), 3, "the 4th was not sent");
-
-    let c = s.next_candidate().await.unwrap();
-    assert_eq!(
-        s.choose_candidate("NOTOFFER"),
-        Err(ResidentError::CandidateNotOffered)
-    );
-    s.choose_candidate(&c.candidate).unwrap();
-    let record = s.issue_my_key_id(registration()).await.unwrap();
-    assert_eq!(record.my_key_id, c.candidate);
+    // The walk shared with the real platform's test.
+    my_key_id::own_choice_falls_back_after_three_taken(&rig, &mut s).await;
+    assert_eq!(rig.count(Endpoint::Check), 3, "the 4th was not sent");
 }
 
 #[tokio::test]
@@ -190,7 +129,7 @@ async fn an_available_own_choice_is_issued_as_own() {
     s.check_own_choice("MINE2024").await.unwrap();
     let record = s.issue_my_key_id(registration()).await.unwrap();
     assert_eq!(record.my_key_id, "MINE2024");
-    assert_eq!(rig.fake.records().len(), 1);
+    assert_eq!(rig.records().len(), 1);
     let _ = IssueMode::Own;
 }
 
@@ -209,11 +148,11 @@ async fn the_existing_my_key_id_is_recovered_at_login() {
     assert_eq!(second.my_key_id(), Some(id.as_str()));
     assert_eq!(second.step(), Step::ChooseService);
     assert_eq!(
-        rig.fake.count(Endpoint::Candidate),
+        rig.count(Endpoint::Candidate),
         1,
         "only the first session asked"
     );
-    assert_eq!(rig.fake.count(Endpoint::Issue), 1);
+    assert_eq!(rig.count(Endpoint::Issue), 1);
 }
 
 #[tokio::test]
@@ -224,7 +163,7 @@ async fn a_resident_who_applied_is_shown_the_status() {
     s.confirm_review().unwrap();
     s.enter_pin(PIN).unwrap();
     let app = s
-        .sign_and_submit(dyn_t(&tap(&card)), LastTry::Refuse)
+        .sign_and_submit(dyn_transport(&phone_tap(&card)), LastTry::Refuse)
         .await
         .unwrap();
 
@@ -243,21 +182,21 @@ async fn a_second_application_is_refused_and_the_first_is_shown() {
     second.confirm_review().unwrap();
     second.enter_pin(PIN).unwrap();
     let app = second
-        .sign_and_submit(dyn_t(&tap(&card)), LastTry::Refuse)
+        .sign_and_submit(dyn_transport(&phone_tap(&card)), LastTry::Refuse)
         .await
         .unwrap();
 
     first.confirm_review().unwrap();
     first.enter_pin(PIN).unwrap();
     let err = first
-        .sign_and_submit(dyn_t(&tap(&card)), LastTry::Refuse)
+        .sign_and_submit(dyn_transport(&phone_tap(&card)), LastTry::Refuse)
         .await
         .unwrap_err();
     assert_eq!(err, ResidentError::AlreadyApplied);
     assert_eq!(err.code(), "already_applied");
     assert_eq!(first.step(), Step::Done);
     assert_eq!(first.application(), Some(&app));
-    assert_eq!(rig.fake.applications().len(), 1);
+    assert_eq!(rig.applications().len(), 1);
 }
 
 #[test]
@@ -265,11 +204,11 @@ fn session_futures_are_send() {
     fn send<T: Send>(_: T) {}
     let rig = Rig::new();
     let mut s = rig.session();
-    send(s.read_card(dyn_t(&tap(&card_a()))));
+    send(s.read_card(dyn_transport(&phone_tap(&card_a()))));
     let mut s2 = rig.session();
-    send(s2.log_in(dyn_t(&tap(&card_a())), LastTry::Refuse));
+    send(s2.log_in(dyn_transport(&phone_tap(&card_a())), LastTry::Refuse));
     let mut s3 = rig.session();
-    send(s3.sign_and_submit(dyn_t(&tap(&card_a())), LastTry::Refuse));
+    send(s3.sign_and_submit(dyn_transport(&phone_tap(&card_a())), LastTry::Refuse));
     let mut s4 = rig.session();
     send(s4.enter_payment(aeon_payment()));
     let _ = &mut s;

@@ -1,6 +1,6 @@
-//! The resident flow against simulated cards and an in-memory platform.
+//! The resident flow against simulated cards and the platform double
+//! (`mynapoint_testkit::fake`).
 
-mod fake;
 mod rig;
 
 mod binding;

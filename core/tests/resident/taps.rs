@@ -7,64 +7,18 @@ use mynapoint_core::pin::{LastTry, PinKind, PinPrompt};
 use mynapoint_core::platform::ApplicationStatus;
 use mynapoint_core::resident::*;
 
-use crate::fake::Endpoint;
 use crate::rig::*;
+use mynapoint_testkit::cases::taps::{self, APPLICATION_APDUS, LOGIN_APDUS};
+use mynapoint_testkit::fake::Endpoint;
 
 const AUTH: PinKind = PinKind::UserAuth;
-
-/// APDUs of the whole application on a phone (short reads), cardsim's
-/// 1,628-byte certificate: the read with its counter (9 + 2), then two PIN
-/// taps of 8 (the README's benchmark table). Five taps took 35.
-const APPLICATION_APDUS: usize = 27;
-/// The read with its counter, then one PIN tap (a login, or the legal
-/// representative's signature): 11 + 8.
-const LOGIN_APDUS: usize = 19;
 
 #[tokio::test]
 async fn the_application_takes_three_taps() {
     let rig = Rig::new();
-    let card = card_a();
-    let phone = Phone::new(&card);
-    let mut s = rig.session();
-
-    let summary = s.read_card(phone.tap()).await.unwrap();
-    assert_eq!(summary.pin, PinPrompt::Ask { tries_left: 3 });
-    assert_eq!(phone.verifies(), 0, "the counter read spends no try");
-    assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 3 });
-    s.enter_pin(PIN).unwrap();
-    s.log_in(phone.tap(), LastTry::Refuse).await.unwrap();
-    assert_eq!(phone.taps(), 2);
-
-    let c = s.next_candidate().await.unwrap();
-    s.choose_candidate(&c.candidate).unwrap();
-    s.issue_my_key_id(registration()).await.unwrap();
-    let service = s.choose_service("aeon-waon").await.unwrap();
-    s.accept_terms(&service.terms_version).unwrap();
-    s.enter_payment(aeon_payment()).await.unwrap();
-    s.confirm_review().unwrap();
-    assert_eq!(phone.taps(), 2, "no tap between the PIN steps");
-
-    // The count after the login is known without a tap: a correct PIN reset it.
-    assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 3 });
-    s.enter_pin(PIN).unwrap();
-    let app = s
-        .sign_and_submit(phone.tap(), LastTry::Refuse)
-        .await
-        .unwrap();
+    // The walk shared with the real platform's test.
+    let app = taps::application_in_three_taps(&rig, &card_a()).await;
     assert_eq!(app.status, ApplicationStatus::Submitted);
-
-    assert_eq!(
-        phone.taps(),
-        3,
-        "card read + counter; PIN + login; PIN + signature"
-    );
-    assert_eq!(phone.verifies(), 2);
-    assert!(
-        phone.apdus() <= APPLICATION_APDUS,
-        "APDUs rose: {}",
-        phone.apdus()
-    );
-    assert_eq!(tries_left(&card), 3);
 }
 
 #[tokio::test]
@@ -109,7 +63,7 @@ async fn a_revoke_takes_two_taps_and_ends_the_session() {
         "APDUs rose: {}",
         phone.apdus()
     );
-    assert_eq!(rig.fake.count(Endpoint::Revoke), 1);
+    assert_eq!(rig.count(Endpoint::Revoke), 1);
     assert_eq!(
         s.step(),
         Step::Ended {
@@ -123,7 +77,7 @@ async fn a_revoke_takes_two_taps_and_ends_the_session() {
             reason: EndReason::Revoked
         })
     );
-    assert_eq!(rig.fake.count(Endpoint::Revoke), 1);
+    assert_eq!(rig.count(Endpoint::Revoke), 1);
 }
 
 #[tokio::test]
@@ -134,15 +88,15 @@ async fn a_revoke_needs_a_my_key_id() {
         s.revoke_my_key_id().await,
         Err(ResidentError::WrongStep { .. })
     ));
-    assert_eq!(rig.fake.count(Endpoint::Revoke), 0);
+    assert_eq!(rig.count(Endpoint::Revoke), 0);
 }
 
 #[tokio::test]
 async fn a_child_application_takes_one_tap_per_card_step() {
     let rig = Rig::new();
     let today = CivilDate::new(2026, 11, 21).unwrap();
-    rig.clock.set_today(today);
-    rig.fake.set_today(today);
+    rig.session_clock.set_today(today);
+    rig.set_today(today);
     let (a, b) = (card_a(), card_c());
     let child = Phone::new(&a);
     let rep = Phone::new(&b);
@@ -161,7 +115,7 @@ async fn a_child_application_takes_one_tap_per_card_step() {
         s.representative_pin_prompt(),
         PinPrompt::Ask { tries_left: 3 }
     );
-    let service = s.choose_service("aeon-waon").await.unwrap();
+    let service = s.choose_service(AEON).await.unwrap();
     s.accept_terms(&service.terms_version).unwrap();
     s.enter_payment(aeon_payment()).await.unwrap();
     s.confirm_review().unwrap();
@@ -183,13 +137,9 @@ async fn a_child_application_takes_one_tap_per_card_step() {
 }
 
 /// Read the card (3 tries shown), type the PIN; then `spent` tries go elsewhere.
-async fn pin_typed_then_spent_elsewhere(
-    rig: &Rig,
-    card: &cardsim::SharedCard,
-    spent: usize,
-) -> ResidentSession {
+async fn pin_typed_then_spent_elsewhere(rig: &Rig, card: &Card, spent: usize) -> ResidentSession {
     let mut s = rig.session();
-    s.read_card(dyn_t(&tap(card))).await.unwrap();
+    s.read_card(dyn_transport(&phone_tap(card))).await.unwrap();
     assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 3 });
     s.enter_pin(PIN).unwrap();
     another_app_spends(card, spent).await;
@@ -201,8 +151,11 @@ async fn a_try_spent_by_another_app_meanwhile_sends_nothing_and_asks_again() {
     let rig = Rig::new();
     let card = card_a();
     let mut s = pin_typed_then_spent_elsewhere(&rig, &card, 1).await;
-    let t = tap(&card);
-    let err = s.log_in(dyn_t(&t), LastTry::Refuse).await.unwrap_err();
+    let t = phone_tap(&card);
+    let err = s
+        .log_in(dyn_transport(&t), LastTry::Refuse)
+        .await
+        .unwrap_err();
     assert_eq!(
         err,
         ResidentError::Pin(PinError::CounterChanged {
@@ -216,7 +169,7 @@ async fn a_try_spent_by_another_app_meanwhile_sends_nothing_and_asks_again() {
     assert_eq!(t.verifies_reached_card(), 0, "no VERIFY was sent");
     assert_eq!(tries_left(&card), 2);
     assert!(!s.held_data().pin, "the PIN was wiped");
-    assert_eq!(rig.fake.count(Endpoint::Login), 0);
+    assert_eq!(rig.count(Endpoint::Login), 0);
     assert_eq!(
         s.step(),
         Step::EnterPin {
@@ -226,8 +179,8 @@ async fn a_try_spent_by_another_app_meanwhile_sends_nothing_and_asks_again() {
     // Asked again with the true count: one tap.
     assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 2 });
     s.enter_pin(PIN).unwrap();
-    let t = tap(&card);
-    s.log_in(dyn_t(&t), LastTry::Refuse).await.unwrap();
+    let t = phone_tap(&card);
+    s.log_in(dyn_transport(&t), LastTry::Refuse).await.unwrap();
     assert_eq!(t.verifies_reached_card(), 1);
     assert_eq!(tries_left(&card), 3);
 }
@@ -237,8 +190,11 @@ async fn a_card_locked_elsewhere_meanwhile_gets_no_verify() {
     let rig = Rig::new();
     let card = card_a();
     let mut s = pin_typed_then_spent_elsewhere(&rig, &card, 3).await;
-    let t = tap(&card);
-    let err = s.log_in(dyn_t(&t), LastTry::Confirmed).await.unwrap_err();
+    let t = phone_tap(&card);
+    let err = s
+        .log_in(dyn_transport(&t), LastTry::Confirmed)
+        .await
+        .unwrap_err();
     assert_eq!(
         err,
         ResidentError::Pin(PinError::CounterChanged {
@@ -259,8 +215,11 @@ async fn the_last_try_reached_elsewhere_needs_the_confirmation_first() {
     let card = card_a();
     let mut s = pin_typed_then_spent_elsewhere(&rig, &card, 2).await;
     // Even a confirmation does not stand for a count the person was not shown.
-    let t = tap(&card);
-    let err = s.log_in(dyn_t(&t), LastTry::Confirmed).await.unwrap_err();
+    let t = phone_tap(&card);
+    let err = s
+        .log_in(dyn_transport(&t), LastTry::Confirmed)
+        .await
+        .unwrap_err();
     assert_eq!(
         err,
         ResidentError::Pin(PinError::CounterChanged {
@@ -276,8 +235,10 @@ async fn the_last_try_reached_elsewhere_needs_the_confirmation_first() {
 
     assert_eq!(s.pin_prompt(), PinPrompt::ConfirmLastTry);
     s.enter_pin(PIN).unwrap();
-    let t = tap(&card);
-    s.log_in(dyn_t(&t), LastTry::Confirmed).await.unwrap();
+    let t = phone_tap(&card);
+    s.log_in(dyn_transport(&t), LastTry::Confirmed)
+        .await
+        .unwrap();
     assert_eq!(t.verifies_reached_card(), 1);
     assert_eq!(tries_left(&card), 3);
 }
@@ -291,9 +252,9 @@ async fn a_try_spent_elsewhere_before_the_signature_is_caught_too() {
     assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 3 });
     s.enter_pin(PIN).unwrap();
     another_app_spends(&card, 1).await;
-    let t = tap(&card);
+    let t = phone_tap(&card);
     assert_eq!(
-        s.sign_and_submit(dyn_t(&t), LastTry::Refuse).await,
+        s.sign_and_submit(dyn_transport(&t), LastTry::Refuse).await,
         Err(ResidentError::Pin(PinError::CounterChanged {
             kind: AUTH,
             shown: 3,
@@ -301,7 +262,7 @@ async fn a_try_spent_elsewhere_before_the_signature_is_caught_too() {
         }))
     );
     assert_eq!(t.verifies_reached_card(), 0);
-    assert_eq!(rig.fake.count(Endpoint::Submit), 0);
+    assert_eq!(rig.count(Endpoint::Submit), 0);
     assert_eq!(s.pin_prompt(), PinPrompt::Ask { tries_left: 2 });
 }
 
@@ -309,13 +270,15 @@ async fn a_try_spent_elsewhere_before_the_signature_is_caught_too() {
 async fn a_try_spent_elsewhere_on_the_representatives_card_is_caught() {
     let rig = Rig::new();
     let today = CivilDate::new(2026, 11, 21).unwrap();
-    rig.clock.set_today(today);
-    rig.fake.set_today(today);
+    rig.session_clock.set_today(today);
+    rig.set_today(today);
     let (a, b) = (card_a(), card_c());
     let mut s = rig.with_my_key_id(&a).await;
     s.apply_for_child("20150401").unwrap();
-    s.read_representative_card(dyn_t(&tap(&b))).await.unwrap();
-    let service = s.choose_service("aeon-waon").await.unwrap();
+    s.read_representative_card(dyn_transport(&phone_tap(&b)))
+        .await
+        .unwrap();
+    let service = s.choose_service(AEON).await.unwrap();
     s.accept_terms(&service.terms_version).unwrap();
     let mut form = aeon_payment();
     form.payment_id = "9999888877776666".into();
@@ -323,13 +286,14 @@ async fn a_try_spent_elsewhere_on_the_representatives_card_is_caught() {
     s.confirm_review().unwrap();
     s.enter_pin(PIN).unwrap();
     assert_eq!(
-        s.sign_and_submit(dyn_t(&tap(&a)), LastTry::Refuse).await,
+        s.sign_and_submit(dyn_transport(&phone_tap(&a)), LastTry::Refuse)
+            .await,
         Err(ResidentError::RepresentativeSignatureNeeded)
     );
     another_app_spends(&b, 1).await;
-    let t = tap(&b);
+    let t = phone_tap(&b);
     assert_eq!(
-        s.representative_signs(dyn_t(&t), PIN, LastTry::Refuse)
+        s.representative_signs(dyn_transport(&t), PIN, LastTry::Refuse)
             .await,
         Err(ResidentError::Pin(PinError::CounterChanged {
             kind: AUTH,
@@ -343,8 +307,8 @@ async fn a_try_spent_elsewhere_on_the_representatives_card_is_caught() {
         s.representative_pin_prompt(),
         PinPrompt::Ask { tries_left: 2 }
     );
-    let t = tap(&b);
-    s.representative_signs(dyn_t(&t), PIN, LastTry::Refuse)
+    let t = phone_tap(&b);
+    s.representative_signs(dyn_transport(&t), PIN, LastTry::Refuse)
         .await
         .unwrap();
     assert_eq!(t.verifies_reached_card(), 1);

@@ -6,7 +6,7 @@
 //! file, so every PIN counter change is in that file before the card answers.
 //! Stopping the thread closes the vpcd socket: the card leaves the reader.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -17,16 +17,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use cardsim::vpcd::{self, AttachEnd};
-use cardsim::{CardSpec, CardState, PinId, SimCard};
+use cardsim::{CardState, PinId, SimCard};
 use mynapoint_e2e::{card_event_count, card_present, Pcscd, VIRTUAL_READER};
 
-pub const PIN: &str = "1234";
-pub const WRONG_PIN: &str = "9999";
-pub const CARD_INFO_PIN: &str = "5678";
-pub const CODE_B: &str = "01040120310042";
-pub const NAME: &str = "番号 花子";
-pub const ADDRESS: &str = "東京都千代田区霞が関2-1-2";
-pub const BIRTH_DATE: &str = "19890401";
+pub use mynapoint_testkit::cards::spec;
+pub use mynapoint_testkit::secrets::*;
 
 /// How long a card or reader state change may take to show.
 pub const WAIT: Duration = Duration::from_secs(10);
@@ -36,19 +31,6 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 /// Takes the reader harness (pcscd with the virtual reader, exclusive use).
 pub fn pcscd() -> Pcscd {
     Pcscd::start().unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// The recipe of the test cards: known secrets and personal data.
-pub fn spec(serial: u32) -> CardSpec {
-    CardSpec::new()
-        .auth_pin(PIN)
-        .card_info_pin(CARD_INFO_PIN)
-        .code_b(CODE_B)
-        .name(NAME)
-        .address(ADDRESS)
-        .birth_date(BIRTH_DATE)
-        .sex(cardsim::Sex::Female)
-        .serial(serial)
 }
 
 /// A new card's state file in `dir` (fresh keys from the test CA).

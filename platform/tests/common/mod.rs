@@ -1,116 +1,20 @@
-//! Test support: cardsim cards, a platform on 127.0.0.1, and a small client.
-#![allow(dead_code)]
+//! Test support: the kit's cards and in-process platform, and a small raw
+//! JSON client of it (the platform's own tests speak HTTP, not the core's client).
+#![allow(dead_code, unused_imports)]
 
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use cardsim::{CardSpec, TestCa};
-use mynapoint_platform::{start_with_clock, Config, RunningPlatform, TestClock};
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::{Pkcs1v15Sign, RsaPrivateKey};
+use mynapoint_platform::{Config, RunningPlatform, TestClock};
+pub use mynapoint_testkit::cards::{foreign_ca, Card, CardBuilder};
+use mynapoint_testkit::in_process::InProcessPlatform;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
-/// RSA-2048 keys are slow to make: a few, shared by every test of a binary.
-fn key_pool() -> &'static Vec<RsaPrivateKey> {
-    static POOL: OnceLock<Vec<RsaPrivateKey>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let (a, b) = cardsim::generate_key_pair().unwrap();
-        let (c, d) = cardsim::generate_key_pair().unwrap();
-        vec![a, b, c, d]
-    })
-}
-
-pub fn foreign_ca() -> &'static TestCa {
-    static CA: OnceLock<TestCa> = OnceLock::new();
-    CA.get_or_init(|| TestCa::generate().unwrap())
-}
-
-/// A simulated card: its user-authentication certificate and key.
-#[derive(Clone)]
-pub struct Card {
-    pub cert_der: Vec<u8>,
-    key: RsaPrivateKey,
-    pub serial: u32,
-}
-
-/// Builder over `CardSpec` with pooled keys (`key_index` 0..=3).
-pub struct CardBuilder {
-    spec: CardSpec,
-    key_index: usize,
-    serial: u32,
-}
-
-pub fn card(key_index: usize) -> CardBuilder {
-    let serial = rand::random::<u32>() | 1;
-    CardBuilder {
-        spec: CardSpec::new().serial(serial),
-        key_index,
-        serial,
-    }
-}
-
-impl CardBuilder {
-    pub fn serial(mut self, serial: u32) -> Self {
-        self.serial = serial;
-        self.spec = self.spec.serial(serial);
-        self
-    }
-    pub fn cn(mut self, cn: &str) -> Self {
-        self.spec = self.spec.subject_cn(cn);
-        self
-    }
-    pub fn expired(mut self) -> Self {
-        let now = SystemTime::now();
-        self.spec = self
-            .spec
-            .not_before(now - Duration::from_secs(400 * 86_400))
-            .not_after(now - Duration::from_secs(86_400));
-        self
-    }
-    /// A card issued later: it expires `days` after the default card.
-    pub fn reissued_later(mut self, days: u64) -> Self {
-        let later = SystemTime::now() + Duration::from_secs((5 * 365 + days) * 86_400);
-        self.spec = self.spec.not_after(later);
-        self
-    }
-    pub fn ca(mut self, ca: TestCa) -> Self {
-        self.spec = self.spec.ca(ca);
-        self
-    }
-    pub fn build(self) -> Card {
-        let pool = key_pool();
-        let auth = pool[self.key_index].clone();
-        let sign = pool[(self.key_index + 1) % pool.len()].clone();
-        let state = self.spec.keys(auth, sign).build().unwrap();
-        Card {
-            cert_der: state.auth_cert.clone(),
-            key: RsaPrivateKey::from_pkcs8_der(&state.auth_key_pkcs8).unwrap(),
-            serial: self.serial,
-        }
-    }
-}
-
-impl Card {
-    /// What the card computes for a host that sends DigestInfo(SHA-256(message)).
-    pub fn sign_message(&self, message: &[u8]) -> Vec<u8> {
-        self.sign_digest(&Sha256::digest(message))
-    }
-
-    /// PKCS#1 v1.5 over DigestInfo(digest), as core's `Tap::sign(&digest)`.
-    pub fn sign_digest(&self, digest: &[u8]) -> Vec<u8> {
-        self.key
-            .sign(Pkcs1v15Sign::new::<Sha256>(), digest)
-            .unwrap()
-    }
-
-    pub fn serial_hex(&self) -> String {
-        let bytes = self.serial.to_be_bytes();
-        let start = bytes.iter().position(|b| *b != 0).unwrap_or(3);
-        hex::encode_upper(&bytes[start..])
-    }
+/// A card of a new person (random serial and CN) with key `key` (0..4) of
+/// the kit's pool; `.cn()`, `.serial()`, `.expired()`, … change it.
+pub fn card(key: usize) -> CardBuilder {
+    CardBuilder::pooled(key)
 }
 
 pub struct Harness {
@@ -124,8 +28,9 @@ pub async fn harness() -> Harness {
 }
 
 pub async fn harness_with(config: Config) -> Harness {
-    let clock = Arc::new(TestClock::starting_now());
-    let platform = start_with_clock(config, clock.clone()).await.unwrap();
+    let InProcessPlatform {
+        platform, clock, ..
+    } = InProcessPlatform::with_config(config).await;
     Harness {
         platform,
         clock,
@@ -213,7 +118,7 @@ impl Harness {
     pub fn login_body(card: &Card, challenge_id: &str, signature: &[u8]) -> Value {
         json!({
             "challenge_id": challenge_id,
-            "certificate": STANDARD.encode(&card.cert_der),
+            "certificate": STANDARD.encode(card.cert_der()),
             "signature": STANDARD.encode(signature),
         })
     }
