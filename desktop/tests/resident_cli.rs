@@ -116,6 +116,14 @@ fn the_demo_ends_with_a_submitted_application() {
         steps.contains("The card was tapped 3 times ("),
         "PIN first, one tap per card step:\n{steps}"
     );
+    // No PIN, password or security code is shown, not even the simulated ones.
+    for line in steps.lines().filter(|l| l.contains("the demo types")) {
+        assert!(
+            !line.contains(PIN) || line.contains("決済サービスID"),
+            "a secret shown: {line}"
+        );
+        assert!(!line.contains('*'), "a secret's length shown: {line}");
+    }
 }
 
 #[test]

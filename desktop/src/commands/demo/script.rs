@@ -48,7 +48,8 @@ impl Answers for Script {
         _purpose: PinPurpose,
         _tries_left: Option<u8>,
     ) -> Result<Zeroizing<String>, Failure> {
-        say.line(format!("the demo types the card's PIN ({})", self.pin))?;
+        // A PIN is never shown, not even the simulated card's.
+        say.line("the demo types the card's PIN")?;
         Ok(Zeroizing::new(self.pin.clone()))
     }
 
@@ -75,7 +76,7 @@ impl Answers for Script {
     ) -> Result<Zeroizing<String>, Failure> {
         let (value, shown) = match field {
             Field::Password | Field::PasswordConfirmation => {
-                (PASSWORD.to_owned(), "********".to_owned())
+                (PASSWORD.to_owned(), "(hidden)".to_owned())
             }
             Field::Email | Field::EmailConfirmation => (EMAIL.to_owned(), EMAIL.to_owned()),
             Field::BaseMunicipality => (
@@ -90,7 +91,7 @@ impl Answers for Script {
             Field::SecurityCode { index } => {
                 let rule = service.and_then(|s| s.security_codes.get(index as usize));
                 let value = rule.map_or_else(String::new, |r| sample(r.charset, r.len));
-                let shown = "*".repeat(value.len());
+                let shown = "(hidden)".to_owned();
                 (value, shown)
             }
             Field::PhoneLast4 => (PHONE_LAST4.to_owned(), PHONE_LAST4.to_owned()),
@@ -150,10 +151,7 @@ impl Answers for Script {
         say: &mut Say,
         _tries_left: Option<u8>,
     ) -> Result<Zeroizing<String>, Failure> {
-        say.line(format!(
-            "the demo types the representative card's PIN ({})",
-            self.pin
-        ))?;
+        say.line("the demo types the representative card's PIN")?;
         Ok(Zeroizing::new(self.pin.clone()))
     }
 
