@@ -119,7 +119,11 @@ pub async fn show(flow: &mut Flow<'_, '_>) -> Result<Summary, Failure> {
     flow.say.step("Application status")?;
     flow.say.line(match &my_key_id {
         Some(_) => "not applied yet: run `mynapoint resident` to apply",
-        None => "no My Key ID and no application yet: run `mynapoint resident` to get both",
+        // The login answer does not tell a revoked My Key ID from none.
+        None => {
+            "no My Key ID and no application: `mynapoint resident` issues a My Key ID and \
+             applies, unless this card's My Key ID was revoked (a revocation is final)"
+        }
     })?;
     Ok(Summary::new(None, my_key_id.as_deref()))
 }
