@@ -206,3 +206,29 @@ fn input_that_ends_early_stops_with_13() {
     let output = resident(&platform, &card, &[], &format!("{PIN}\nauto\n"));
     assert_eq!(output.status.code(), Some(13), "{}", text(&output));
 }
+
+#[test]
+fn a_payment_account_in_use_is_asked_again_not_the_end_of_the_flow() {
+    let platform = platform();
+    let dir = tempfile::tempdir().unwrap();
+    let first = card(dir.path(), "first.json");
+    let second = card(dir.path(), "second.json");
+    let taken = "1234567890123456";
+
+    let output = resident(&platform, &first, &[], &answers(taken, None));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+
+    // Another person types the same account, is refused, and types another
+    // account (its ID and security code) without starting over.
+    let base = answers(taken, None);
+    let mut lines: Vec<&str> = base.lines().collect();
+    let at = lines.len() - 2; // before the review's "y" and the PIN
+    lines.splice(at..at, ["6543210987654321", "1357"]);
+    let output = resident(&platform, &second, &[], &(lines.join("\n") + "\n"));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let applied = json(&output);
+    assert_eq!(applied["application_status"], "submitted", "{applied}");
+    assert_eq!(applied["payment_id_masked"], "************4321");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("payment_account_in_use"), "{said}");
+}

@@ -137,10 +137,7 @@ impl Flow<'_, '_> {
             security_codes: Vec::new(),
             phone_last4: Zeroizing::default(),
         };
-        let mut fields = vec![Field::PaymentId];
-        fields.extend(
-            (0..service.security_codes.len() as u32).map(|index| Field::SecurityCode { index }),
-        );
+        let mut fields = account_fields(&service);
         fields.push(Field::PhoneLast4);
         for field in fields {
             self.ask_payment(&mut typed, field, &service)?;
@@ -160,6 +157,15 @@ impl Flow<'_, '_> {
                 Err(ResidentError::Invalid(f)) => {
                     self.say.problem(line(&ResidentError::Invalid(f)))?;
                     self.ask_payment(&mut typed, f.field, &service)?;
+                }
+                // Another person's application uses this account: the person
+                // enters another account (its ID and its security codes).
+                Err(e @ ResidentError::PaymentAccountInUse) => {
+                    self.say.problem(line(&e))?;
+                    typed.security_codes.clear();
+                    for field in account_fields(&service) {
+                        self.ask_payment(&mut typed, field, &service)?;
+                    }
                 }
                 Err(e) => return self.go_on_or_stop(e, before),
             }
@@ -212,4 +218,13 @@ impl Flow<'_, '_> {
         }
         self.enter_payment().await
     }
+}
+
+/// The fields that name a payment account: its ID and its security codes.
+fn account_fields(service: &Service) -> Vec<Field> {
+    let mut fields = vec![Field::PaymentId];
+    fields.extend(
+        (0..service.security_codes.len() as u32).map(|index| Field::SecurityCode { index }),
+    );
+    fields
 }
