@@ -1,6 +1,6 @@
 //! The English messages: what happened, then what to do.
 
-use super::words::{child_birth_date, field_name, pin_name, problem};
+use super::words::{child_birth_date, field_name, pin_name, pin_short, problem};
 use super::{Failure, FailureCode as C, Lang};
 
 const L: Lang = Lang::En;
@@ -55,17 +55,21 @@ pub(super) fn message(f: &Failure) -> String {
             Some(p) => problem(pin, p, L),
             None => format!("the PIN is not in the right form: enter {pin}"),
         },
-        C::WrongPin => match f.tries_left {
-            Some(n) => format!("wrong PIN: {} left; enter it again", tries(n)),
-            None => "wrong PIN: enter it again".into(),
-        },
+        C::WrongPin => {
+            let name = pin_short(f.pin, L);
+            match f.tries_left {
+                Some(n) => format!("wrong {name}: {} left; enter it again", tries(n)),
+                None => format!("wrong {name}: enter it again"),
+            }
+        }
         C::LastTryRefused => {
             "only 1 PIN try is left: a wrong PIN locks the card; confirm before trying, or have the PIN reset at the municipal counter"
                 .into()
         }
-        C::PinLocked => {
-            "the PIN is locked: have it reset at the municipal counter (bring the card)".into()
-        }
+        C::PinLocked => format!(
+            "the {} is locked: have it reset at the municipal counter (bring the card)",
+            pin_short(f.pin, L)
+        ),
         C::PinMaybeCounted => {
             "the card was removed while the PIN was checked: the try may have counted; tap the card again to see how many tries are left"
                 .into()

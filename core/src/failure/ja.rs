@@ -1,7 +1,7 @@
 //! 日本語のメッセージ: 何が起きたか、次に何をするか。窓口で住民の方に
 //! そのまま見せられる短い文にする。
 
-use super::words::{child_birth_date, field_name, pin_name, problem};
+use super::words::{child_birth_date, field_name, pin_name, pin_short, problem};
 use super::{Failure, FailureCode as C, Lang};
 
 const L: Lang = Lang::Ja;
@@ -44,18 +44,21 @@ pub(super) fn message(f: &Failure) -> String {
             Some(p) => problem(pin, p, L),
             None => format!("暗証番号の形式が違います。{pin}を入力してください。"),
         },
-        C::WrongPin => match f.tries_left {
-            Some(n) => format!("暗証番号が違います。残り{n}回です。"),
-            None => "暗証番号が違います。".into(),
-        },
+        C::WrongPin => {
+            let name = pin_short(f.pin, L);
+            match f.tries_left {
+                Some(n) => format!("{name}が違います。残り{n}回です。"),
+                None => format!("{name}が違います。"),
+            }
+        }
         C::LastTryRefused => {
             "暗証番号の残りは1回です。間違えるとロックされます。確かな場合だけ入力するか、市区町村の窓口で初期化してください。"
                 .into()
         }
-        C::PinLocked => {
-            "暗証番号がロックされています。カードを持って市区町村の窓口で初期化してください。"
-                .into()
-        }
+        C::PinLocked => format!(
+            "{}がロックされています。カードを持って市区町村の窓口で初期化してください。",
+            pin_short(f.pin, L)
+        ),
         C::PinMaybeCounted => {
             "暗証番号の確認中にカードが離れました。回数が減った可能性があります。もう一度かざして残り回数を確かめてください。"
                 .into()

@@ -94,6 +94,33 @@ fn a_wrong_pin_says_the_tries_left_in_both_languages() {
 }
 
 #[test]
+fn a_wrong_or_locked_secret_is_named() {
+    let code_b: Failure = PinError::WrongPin {
+        kind: PinKind::CardInfoCodeB,
+        tries_left: 9,
+    }
+    .into();
+    assert_eq!(
+        code_b.message(Lang::Ja),
+        "照合番号Bが違います。残り9回です。"
+    );
+    assert!(code_b
+        .message(Lang::En)
+        .starts_with("wrong 照合番号B: 9 tries left"));
+    let card_info: Failure = PinError::Locked {
+        kind: PinKind::CardInfo,
+        by_this_try: true,
+    }
+    .into();
+    assert!(card_info
+        .message(Lang::En)
+        .starts_with("the card-info PIN is locked"));
+    assert!(card_info
+        .message(Lang::Ja)
+        .starts_with("券面事項入力補助用の暗証番号がロックされています"));
+}
+
+#[test]
 fn one_situation_has_one_code_whichever_layer_met_it() {
     let wrong = PinError::WrongPin {
         kind: PinKind::UserAuth,

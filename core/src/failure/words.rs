@@ -49,6 +49,18 @@ pub(super) fn pin_name(kind: Option<PinKind>, lang: Lang) -> &'static str {
     }
 }
 
+/// The secret's short name inside a sentence ("wrong PIN", "wrong 照合番号B").
+pub(super) fn pin_short(kind: Option<PinKind>, lang: Lang) -> &'static str {
+    match (lang, kind) {
+        (Lang::En, Some(PinKind::UserAuth) | None) => "PIN",
+        (Lang::En, Some(PinKind::CardInfo)) => "card-info PIN",
+        (Lang::En, Some(PinKind::CardInfoCodeB)) => "照合番号B",
+        (Lang::Ja, Some(PinKind::UserAuth) | None) => "暗証番号",
+        (Lang::Ja, Some(PinKind::CardInfo)) => "券面事項入力補助用の暗証番号",
+        (Lang::Ja, Some(PinKind::CardInfoCodeB)) => "照合番号B",
+    }
+}
+
 fn length(min: u32, max: u32) -> String {
     if min == max {
         min.to_string()
