@@ -38,6 +38,8 @@ pub async fn run(command: &CardCommand, out: &mut dyn Write) -> Result<(), Failu
     let secret = match secret_of(command) {
         Some((kind, true, _)) => Some(stdin_secret(kind)?),
         Some((kind, false, confirm)) => {
+            // Nowhere to type the secret: say so before the card is touched.
+            no_terminal_check(kind)?;
             let transport: Arc<dyn CardTransport> = open_card(&common.reader)?;
             let mut tap = session.tap(transport).await?;
             let tries = tries_before_prompt(&mut tap, kind, confirm).await;
@@ -144,6 +146,35 @@ async fn verify(
         tap.enter_pin(pin);
     }
     tap.verify(kind, last).await?;
+    Ok(())
+}
+
+/// A prompt needs a terminal (rpassword reads `/dev/tty`, not standard input).
+fn no_terminal_check(kind: PinKind) -> Result<(), Failure> {
+    #[cfg(unix)]
+    if std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_err()
+    {
+        let option = if kind == PinKind::CardInfoCodeB {
+            "--code-stdin"
+        } else {
+            "--pin-stdin"
+        };
+        return Err(Failure::new(
+            Exit::BadInput,
+            "no_terminal",
+            format!(
+                "there is no terminal to type the {} at: give it on the first line of standard \
+                 input with {option}",
+                kind.label()
+            ),
+        ));
+    }
+    #[cfg(not(unix))]
+    let _ = kind;
     Ok(())
 }
 
