@@ -125,6 +125,14 @@ struct CreateArgs {
 }
 
 fn main() -> ExitCode {
+    // `cardsim show … | head` ends quietly, as Unix tools do, instead of a
+    // panic on the closed pipe (Rust ignores SIGPIPE by default; the vpcd
+    // socket is a std TcpStream, which sends with MSG_NOSIGNAL).
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -138,7 +138,8 @@ pub fn report(failure: &Failure, json: bool) {
         let mut out = std::io::stdout().lock();
         let _ = print_json(&mut out, &value);
     } else {
-        eprintln!("mynapoint: {}", failure.message);
+        // A closed stderr (`… 2>&1 | head -1`) must not turn into a panic.
+        let _ = writeln!(std::io::stderr(), "mynapoint: {}", failure.message);
     }
 }
 

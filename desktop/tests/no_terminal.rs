@@ -25,7 +25,10 @@ fn without_a_terminal_the_pin_options_are_named_and_the_card_is_untouched() {
             .expect("setsid(1) from util-linux");
         assert_eq!(out.status.code(), Some(11), "{out:?}");
         let said = String::from_utf8_lossy(&out.stderr);
-        assert!(said.contains("no terminal") && said.contains(option), "{said}");
+        assert!(
+            said.contains("no terminal") && said.contains(option),
+            "{said}"
+        );
         let state = SimCard::open(&card).unwrap();
         assert_eq!(state.tries_left(PinId::Auth), 3);
         assert_eq!(state.tries_left(PinId::CodeB), 10);

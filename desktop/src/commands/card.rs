@@ -77,7 +77,7 @@ pub async fn run(command: &CardCommand, out: &mut dyn Write) -> Result<(), Failu
 fn print_trace(on: bool, tap: &Tap<'_>) {
     if on {
         for entry in tap.link().trace().entries() {
-            eprintln!("{entry}");
+            let _ = writeln!(std::io::stderr(), "{entry}");
         }
     }
 }
