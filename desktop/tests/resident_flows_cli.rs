@@ -435,3 +435,24 @@ fn a_legal_representative_applies_for_a_child_with_both_cards() {
         assert_eq!(SimCard::open(card).unwrap().tries_left(PinId::Auth), 3);
     }
 }
+
+#[test]
+fn a_revoked_my_key_id_keeps_the_application_in_the_status() {
+    let rig = Rig::new();
+    let card = rig.card("card.json");
+    let output = rig.resident(&[], &card, &[], &lines(&application("1234567890127777")));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let applied = json(&output);
+    let id = applied["my_key_id"].as_str().expect("an id").to_owned();
+
+    let output = rig.resident(&["revoke"], &card, &[], &lines(&[PIN, &id]));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+
+    // The application belongs to the person: it is still shown.
+    let after = status(&rig, &card);
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after));
+    let seen = json(&after);
+    assert_eq!(seen["my_key_id"], Value::Null, "{seen}");
+    assert_eq!(seen["application_id"], applied["application_id"], "{seen}");
+    assert_ne!(seen["application_status"], "not_applied", "{seen}");
+}

@@ -168,28 +168,34 @@ impl ResidentSession {
             card_reissued: login.card_reissued,
             application: None,
         };
-        match login.my_key_id {
-            None => self.frame.go(Step::ChooseMyKeyId {
+        if let Some(id) = &login.my_key_id {
+            self.held_mut().my_key_id = Some(id.clone());
+        }
+        // The application belongs to the person, not to the My Key ID: it is
+        // asked for even without one (a revoked My Key ID keeps it).
+        let token = self.token()?;
+        let existing = match self.platform.my_application(token).await {
+            Ok(app) => Some(app),
+            Err(PlatformError::Http {
+                code: ErrorCode::NotApplied,
+                ..
+            }) => None,
+            // Unknown for now: the platform refuses a second application anyway.
+            Err(e) => {
+                tracing::info!(error = %e, "application status unknown after login");
+                None
+            }
+        };
+        match (existing, &login.my_key_id) {
+            (Some(app), _) => {
+                outcome.application = Some(app.clone());
+                self.held_mut().application = Some(app);
+                self.frame.go(Step::Done);
+            }
+            (None, None) => self.frame.go(Step::ChooseMyKeyId {
                 own_choice_allowed: true,
             }),
-            Some(id) => {
-                self.held_mut().my_key_id = Some(id);
-                self.frame.go(Step::ChooseService);
-                let token = self.token()?;
-                match self.platform.my_application(token).await {
-                    Ok(app) => {
-                        outcome.application = Some(app.clone());
-                        self.held_mut().application = Some(app);
-                        self.frame.go(Step::Done);
-                    }
-                    Err(PlatformError::Http {
-                        code: ErrorCode::NotApplied,
-                        ..
-                    }) => {}
-                    // Unknown for now: the platform refuses a second application anyway.
-                    Err(e) => tracing::info!(error = %e, "application status unknown after login"),
-                }
-            }
+            (None, Some(_)) => self.frame.go(Step::ChooseService),
         }
         Ok(outcome)
     }
