@@ -73,8 +73,8 @@ impl Flow<'_, '_> {
         let id = self.logged_in_with_id().await?;
         self.say.step(format!("Revoke My Key ID {id}"))?;
         self.say.line(
-            "irreversible: the id is never issued again, and My Key ID services stop until a \
-             new one is issued",
+            "irreversible: the id is never issued again, and this card gets no other My Key ID \
+             here (the municipal counter can help); an application already made stays",
         )?;
         let typed = self.answers.revocation_confirmation(&mut self.say, &id)?;
         self.say.line("revoking ...")?;
