@@ -356,15 +356,16 @@ fn sex_label(sex: Sex) -> &'static str {
 
 async fn basic_four(tap: &mut Tap<'_>, c: &CardCommon, out: &mut dyn Write) -> Result<(), Failure> {
     let four = tap.basic_four().await?;
+    let birth_date = crate::commands::resident::child_steps::iso_date(&four.birth_date);
     let plain = format!(
         "name:       {}\naddress:    {}\nbirth date: {}\nsex:        {}",
         four.name,
         four.address,
-        four.birth_date,
+        birth_date,
         sex_label(four.sex)
     );
     let view = BasicFourView {
-        birth_date: crate::commands::resident::child_steps::iso_date(&four.birth_date),
+        birth_date,
         name: four.name,
         address: four.address,
         sex: sex_label(four.sex),
