@@ -456,3 +456,27 @@ fn a_revoked_my_key_id_keeps_the_application_in_the_status() {
     assert_eq!(seen["application_id"], applied["application_id"], "{seen}");
     assert_ne!(seen["application_status"], "not_applied", "{seen}");
 }
+
+#[test]
+fn one_card_on_both_readers_is_refused_before_anything_starts() {
+    let rig = Rig::new();
+    let card = rig.card("card.json");
+    let output = rig.resident(
+        &["child"],
+        &card,
+        &[
+            "--representative-reader".into(),
+            format!("sim:{}", card.display()),
+        ],
+        &lines(&application("1234567890123456")),
+    );
+    assert_eq!(output.status.code(), Some(11), "{}", text(&output));
+    assert_eq!(json(&output)["error"]["code"], "same_reader");
+    assert!(
+        !said(&output).contains("PIN"),
+        "nothing was asked: {}",
+        text(&output)
+    );
+    let state = SimCard::open(&card).unwrap();
+    assert_eq!(state.tries_left(PinId::Auth), 3);
+}

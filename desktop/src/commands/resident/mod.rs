@@ -24,7 +24,7 @@ use mynapoint_core::resident::ResidentSession;
 
 use crate::cli::{ResidentArgs, ResidentCommand};
 use crate::platform_link::PlatformLink;
-use crate::{block_on, open_card, print_json, Failure};
+use crate::{block_on, open_card, print_json, Exit, Failure};
 
 use flow::Flow;
 use input::Input;
@@ -59,6 +59,20 @@ pub fn run(args: &ResidentArgs, out: &mut dyn Write) -> Result<(), Failure> {
         Some(ResidentCommand::Child(child)) => Some(child.representative()),
         _ => None,
     };
+    if let Some(r) = &representative {
+        // One reader cannot hold both cards: refused before anything starts.
+        if r.choice() == options.reader.choice() {
+            return Err(Failure::new(
+                Exit::BadInput,
+                "same_reader",
+                format!(
+                    "--reader and --representative-reader name the same card ({}): the child's \
+                     card and the legal representative's card are two cards",
+                    r.choice()
+                ),
+            ));
+        }
+    }
     // Started outside the command's runtime: the embedded platform has its own.
     let link = PlatformLink::open(options.platform.as_deref())?;
     let outcome = {
