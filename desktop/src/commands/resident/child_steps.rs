@@ -3,9 +3,7 @@
 //! representative's own card (another reader or tap) is read before the
 //! service is chosen and signs the same application last.
 
-use mynapoint_core::card::PinError;
 use mynapoint_core::failure::{Failure as CoreFailure, FailureCode, RetryHint};
-use mynapoint_core::pin::{LastTry, PinKind, PinPrompt};
 use mynapoint_core::resident::{CivilDate, ResidentError, Step};
 
 use super::explain::{failure, line};
@@ -80,32 +78,7 @@ impl<'a> Flow<'a, '_> {
         )?;
         for _ in 0..PIN_ATTEMPTS {
             let prompt = self.session.representative_pin_prompt();
-            let mut last_try = LastTry::Refuse;
-            match prompt {
-                PinPrompt::Locked => {
-                    return Err(PinError::Locked {
-                        kind: PinKind::UserAuth,
-                        by_this_try: false,
-                    }
-                    .into())
-                }
-                PinPrompt::ConfirmLastTry => {
-                    self.say.problem(
-                        "only 1 PIN try is left on the representative's card: a wrong PIN locks \
-                         it until the municipal counter resets it",
-                    )?;
-                    if !self.answers.spend_last_try(&mut self.say)? {
-                        return Err(Failure::of(FailureCode::LastTryRefused));
-                    }
-                    last_try = LastTry::Confirmed;
-                }
-                PinPrompt::Ask { tries_left } => self.say.line(format!(
-                    "{tries_left} PIN tries left on the representative's card"
-                ))?,
-                PinPrompt::ReadFirst => self.say.line(
-                    "the representative card's retry counter is read first in the same tap",
-                )?,
-            }
+            let last_try = self.settle_prompt(prompt, Some("the representative's card"))?;
             let pin = self
                 .answers
                 .representative_pin(&mut self.say, prompt.tries_left())?;

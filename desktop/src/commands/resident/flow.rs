@@ -181,30 +181,7 @@ impl<'a, 'o> Flow<'a, 'o> {
             }
             prompt = self.session.pin_prompt();
         }
-        let mut last_try = LastTry::Refuse;
-        match prompt {
-            PinPrompt::Locked => {
-                return Err(PinError::Locked {
-                    kind: PinKind::UserAuth,
-                    by_this_try: false,
-                }
-                .into())
-            }
-            PinPrompt::ConfirmLastTry => {
-                self.say.problem(
-                    "only 1 PIN try is left: a wrong PIN locks the card until the municipal \
-                     counter resets it",
-                )?;
-                if !self.answers.spend_last_try(&mut self.say)? {
-                    return Err(Failure::of(FailureCode::LastTryRefused));
-                }
-                last_try = LastTry::Confirmed;
-            }
-            PinPrompt::Ask { tries_left } => self.say.line(format!(
-                "{tries_left} PIN tries left (3 wrong entries in a row lock the card)"
-            ))?,
-            PinPrompt::ReadFirst => {}
-        }
+        let last_try = self.settle_prompt(prompt, None)?;
         let tries = prompt.tries_left();
         loop {
             let pin = self.answers.pin(&mut self.say, purpose, tries)?;
@@ -214,6 +191,52 @@ impl<'a, 'o> Flow<'a, 'o> {
                     self.say.problem(line(&e))?
                 }
                 Err(e) => return Err(failure(e)),
+            }
+        }
+    }
+
+    /// What a PIN prompt means before the PIN is asked: a locked card is
+    /// refused, one try left needs the explicit confirmation, otherwise the
+    /// tries left are said. `other_card`: whose card it is when it is not the
+    /// resident's own (e.g. "the representative's card").
+    pub(super) fn settle_prompt(
+        &mut self,
+        prompt: PinPrompt,
+        other_card: Option<&str>,
+    ) -> Result<LastTry, Failure> {
+        let on = other_card.map_or(String::new(), |c| format!(" on {c}"));
+        match prompt {
+            PinPrompt::Locked => Err(PinError::Locked {
+                kind: PinKind::UserAuth,
+                by_this_try: false,
+            }
+            .into()),
+            PinPrompt::ConfirmLastTry => {
+                self.say.problem(format!(
+                    "only 1 PIN try is left{on}: a wrong PIN locks the card until the municipal \
+                     counter resets it"
+                ))?;
+                if !self.answers.spend_last_try(&mut self.say)? {
+                    return Err(Failure::of(FailureCode::LastTryRefused));
+                }
+                Ok(LastTry::Confirmed)
+            }
+            PinPrompt::Ask { tries_left } => {
+                self.say.line(match other_card {
+                    None => format!(
+                        "{tries_left} PIN tries left (3 wrong entries in a row lock the card)"
+                    ),
+                    Some(_) => format!("{tries_left} PIN tries left{on}"),
+                })?;
+                Ok(LastTry::Refuse)
+            }
+            PinPrompt::ReadFirst => {
+                if let Some(card) = other_card {
+                    self.say.line(format!(
+                        "the retry counter of {card} is read first in the same tap"
+                    ))?;
+                }
+                Ok(LastTry::Refuse)
             }
         }
     }
