@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use cardsim::SimCard;
 use mynapoint_testkit::cards::CardBuilder;
+use mynapoint_testkit::forms::resident_answers;
 use mynapoint_testkit::secrets::PIN;
 use serde_json::Value;
 
@@ -39,27 +40,7 @@ fn json(output: &Output) -> Value {
 
 /// One answer per line, in the order of `mynapoint resident --help`.
 fn application_answers() -> String {
-    [
-        PIN,
-        "auto",
-        "y",
-        "Pass1234",
-        "Pass1234",
-        "taro@example.jp",
-        "taro@example.jp",
-        "all",
-        "131016",
-        "イオン",
-        "1",
-        "y",
-        "1234567890123456",
-        "0987",
-        "5678",
-        "y",
-        PIN,
-    ]
-    .join("\n")
-        + "\n"
+    resident_answers("1234567890123456").join("\n") + "\n"
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use cardsim::{CardSpec, PinId, SimCard};
 use mynapoint_platform::{BlockingPlatform, Config};
+use mynapoint_testkit::forms::{resident_answers, PAYMENT_ID_LINE};
 use serde_json::Value;
 
 const PIN: &str = "1234";
@@ -66,24 +67,10 @@ fn card(dir: &Path, name: &str) -> PathBuf {
 /// `retyped`: the payment ID typed again right after the first was refused
 /// (each field is checked as it is entered).
 fn answers(payment_id: &str, retyped: Option<&str>) -> String {
-    let mut lines = vec![
-        PIN,
-        "auto",
-        "y",
-        "Pass1234",
-        "Pass1234",
-        "taro@example.jp",
-        "taro@example.jp",
-        "all",
-        "131016",
-        "イオン",
-        "1",
-        "y",
-    ];
-    // The first AEON service: a 16-digit payment ID and one 4-digit security code.
-    lines.push(payment_id);
-    lines.extend(retyped);
-    lines.extend(["0987", "5678", "y", PIN]);
+    let mut lines = resident_answers(payment_id);
+    if let Some(again) = retyped {
+        lines.insert(PAYMENT_ID_LINE + 1, again);
+    }
     lines.join("\n") + "\n"
 }
 

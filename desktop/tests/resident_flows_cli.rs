@@ -11,6 +11,7 @@ use std::process::{Command, Output, Stdio};
 
 use cardsim::{CardSpec, PinId, SimCard};
 use mynapoint_platform::{BlockingPlatform, Config};
+use mynapoint_testkit::forms::resident_answers;
 use serde_json::Value;
 
 const PIN: &str = "1234";
@@ -96,25 +97,7 @@ fn lines(answers: &[&str]) -> String {
 
 /// The answers of a whole application, in `mynapoint resident --help` order.
 fn application(payment_id: &str) -> Vec<&str> {
-    vec![
-        PIN,
-        "auto",
-        "y",
-        "Pass1234",
-        "Pass1234",
-        "taro@example.jp",
-        "taro@example.jp",
-        "all",
-        "131016",
-        "イオン",
-        "1",
-        "y",
-        payment_id,
-        "0987",
-        "5678",
-        "y",
-        PIN,
-    ]
+    resident_answers(payment_id)
 }
 
 /// Where `needle` first appears in `haystack` (panics with the transcript).

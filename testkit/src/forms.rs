@@ -70,3 +70,33 @@ pub fn smbc_payment() -> PaymentForm {
         phone_last4: None,
     }
 }
+
+/// The answers `mynapoint resident` reads line by line from a non-terminal
+/// stdin for a whole application (the order of `mynapoint resident --help`):
+/// PIN, an automatic My Key ID, registration, "イオン" and its first service,
+/// the terms, `payment_id` with security code 0987 and phone 5678, the review,
+/// the PIN again. `PAYMENT_ID_LINE` is the index of the payment ID.
+pub fn resident_answers(payment_id: &str) -> Vec<&str> {
+    vec![
+        crate::secrets::PIN,
+        "auto",
+        "y",
+        "Pass1234",
+        "Pass1234",
+        "taro@example.jp",
+        "taro@example.jp",
+        "all",
+        "131016",
+        "イオン",
+        "1",
+        "y",
+        payment_id,
+        "0987",
+        "5678",
+        "y",
+        crate::secrets::PIN,
+    ]
+}
+
+/// Where [`resident_answers`] puts the payment ID.
+pub const PAYMENT_ID_LINE: usize = 12;
