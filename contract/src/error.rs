@@ -107,6 +107,40 @@ error_codes! {
     RepresentativeIsApplicant = ("representative_is_applicant", 400),
     RepresentativeSignatureInvalid = ("representative_signature_invalid", 401),
     PaymentAccountInUse = ("payment_account_in_use", 409),
+    /// Field app: the terminal ID is not 8 digits.
+    TerminalIdFormat = ("terminal_id_format", 400),
+    /// Field app: no terminal with this ID.
+    TerminalUnknown = ("terminal_unknown", 401),
+    /// Field app: wrong terminal password (the message says how many more
+    /// before the lock).
+    TerminalPasswordWrong = ("terminal_password_wrong", 401),
+    /// Field app: locked after repeated wrong passwords (the message says
+    /// until when).
+    TerminalLocked = ("terminal_locked", 423),
+    /// Field app: the terminal is registered to another device; the
+    /// administrator must re-register it.
+    TerminalDeviceMismatch = ("terminal_device_mismatch", 409),
+    DeviceKeyFormat = ("device_key_format", 400),
+    DeviceFingerprintFormat = ("device_fingerprint_format", 400),
+    ProjectIdFormat = ("project_id_format", 400),
+    ProjectUnknown = ("project_unknown", 404),
+    ProjectClosed = ("project_closed", 409),
+    /// The project belongs to another municipality than the terminal's.
+    ProjectOtherMunicipality = ("project_other_municipality", 403),
+    BatchSignatureMissing = ("batch_signature_missing", 400),
+    BatchSignatureInvalid = ("batch_signature_invalid", 401),
+    /// A batch with no taps, too many, a bad tap ID or a bad field.
+    BatchFormat = ("batch_format", 400),
+    ParticipantFormat = ("participant_format", 400),
+    ParticipantNotInMaster = ("participant_not_in_master", 404),
+    AlreadyOnRoster = ("already_on_roster", 409),
+    /// The My Key ID has no taps waiting in the project's not-on-roster list.
+    NotWaiting = ("not_waiting", 404),
+    MunicipalityUnknown = ("municipality_unknown", 404),
+    /// Administration: the municipality, project or terminal exists already.
+    AlreadyExists = ("already_exists", 409),
+    /// Administration: a roster row is bad (`field` names it).
+    RosterRowFormat = ("roster_row_format", 400),
     NotImplemented = ("not_implemented", 501),
     IdempotencyKeyReused = ("idempotency_key_reused", 422),
     IdempotencyKeyFormat = ("idempotency_key_format", 400),
@@ -145,15 +179,44 @@ impl ErrorCode {
     pub fn class(&self) -> ErrorClass {
         use ErrorCode::*;
         match self {
-            InvalidJson | FieldMissing | FieldType | ModeFormat | MyKeyIdNotOffered
-            | MyKeyIdNotChecked | IdempotencyKeyFormat | IdempotencyKeyReused | NotFound
-            | MethodNotAllowed | NotImplemented | CertificateFormat | SignatureFormat => {
-                ErrorClass::Request
-            }
-            MyKeyIdFormat | PasswordFormat | EmailFormat | MunicipalityCode | MyKeyIdTaken
-            | MyKeyIdUnchanged | ServiceUnknown | PaymentIdFormat | SecurityCodeFormat
-            | PhoneLast4Format | ChildBirthDateFormat | ChildNotUnder15 | PaymentAccountInUse
-            | TermsVersionMismatch => ErrorClass::Field,
+            InvalidJson
+            | FieldMissing
+            | FieldType
+            | ModeFormat
+            | MyKeyIdNotOffered
+            | MyKeyIdNotChecked
+            | IdempotencyKeyFormat
+            | IdempotencyKeyReused
+            | NotFound
+            | MethodNotAllowed
+            | NotImplemented
+            | CertificateFormat
+            | SignatureFormat
+            | BatchSignatureMissing
+            | BatchSignatureInvalid
+            | BatchFormat => ErrorClass::Request,
+            MyKeyIdFormat
+            | PasswordFormat
+            | EmailFormat
+            | MunicipalityCode
+            | MyKeyIdTaken
+            | MyKeyIdUnchanged
+            | ServiceUnknown
+            | PaymentIdFormat
+            | SecurityCodeFormat
+            | PhoneLast4Format
+            | ChildBirthDateFormat
+            | ChildNotUnder15
+            | PaymentAccountInUse
+            | TermsVersionMismatch
+            | TerminalIdFormat
+            | TerminalUnknown
+            | TerminalPasswordWrong
+            | ProjectIdFormat
+            | ParticipantFormat
+            | RosterRowFormat
+            | DeviceKeyFormat
+            | DeviceFingerprintFormat => ErrorClass::Field,
             Unauthenticated | SessionExpired | ChallengeUnknown | ChallengeExpired
             | ChallengeUsed | FreshLoginRequired | NoMoreCandidates | OwnChoiceExhausted => {
                 ErrorClass::Session
@@ -168,8 +231,22 @@ impl ErrorCode {
             | RepresentativeCertificateRevoked
             | RepresentativeIsApplicant
             | RepresentativeSignatureInvalid => ErrorClass::Card,
-            MyKeyIdNotIssued | MyKeyIdAlreadyIssued | MyKeyIdRevoked | AlreadyApplied
-            | MyKeyIdRequired | NotApplied => ErrorClass::State,
+            MyKeyIdNotIssued
+            | MyKeyIdAlreadyIssued
+            | MyKeyIdRevoked
+            | AlreadyApplied
+            | MyKeyIdRequired
+            | NotApplied
+            | TerminalLocked
+            | TerminalDeviceMismatch
+            | ProjectUnknown
+            | ProjectClosed
+            | ProjectOtherMunicipality
+            | ParticipantNotInMaster
+            | AlreadyOnRoster
+            | NotWaiting
+            | MunicipalityUnknown
+            | AlreadyExists => ErrorClass::State,
             IdempotencyInProgress | Internal => ErrorClass::Retry,
             Other(_) => ErrorClass::Unknown,
         }
@@ -244,7 +321,10 @@ mod tests {
         // Every refusal of a typed value is a 400 or a 409 (taken, in use).
         for code in ErrorCode::ALL {
             if code.class() == ErrorClass::Field {
-                assert!(matches!(code.http_status(), 400 | 404 | 409), "{code}");
+                assert!(
+                    matches!(code.http_status(), 400 | 401 | 404 | 409),
+                    "{code}"
+                );
             }
         }
     }

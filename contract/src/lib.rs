@@ -2,7 +2,8 @@
 //!
 //! - the request and response bodies of every route (serde; JSON field names
 //!   are the Rust field names unless stated), grouped by route family:
-//!   [`auth`], [`my_key_id`], [`services`], [`applications`], [`health`];
+//!   [`auth`], [`my_key_id`], [`services`], [`applications`], [`health`],
+//!   and the field point-grant app's [`grant`] (with its administration API);
 //! - one [`ErrorCode`] enum with the HTTP status of each code, and the error
 //!   body [`ErrorResponse`];
 //! - the rules both the client (checking a field as it is typed) and the
@@ -23,6 +24,7 @@ mod base64_field;
 pub mod date;
 pub mod error;
 pub mod field;
+pub mod grant;
 pub mod health;
 pub mod my_key_id;
 mod secret;
