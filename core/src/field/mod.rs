@@ -1,0 +1,4 @@
+//! The field point-grant app.
+
+pub mod keys;
+pub mod store;
