@@ -189,6 +189,21 @@ impl DeviceStore {
         Ok(())
     }
 
+    /// Keeps outcomes answered outside an upload (an add-registration's
+    /// waiting taps) for the taps this device holds; others are ignored.
+    pub fn update_outcomes(&mut self, outcomes: &[TapOutcome]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut set = tx.prepare("UPDATE taps SET outcome = ?2 WHERE tap_id = ?1")?;
+            for o in outcomes {
+                let json = serde_json::to_string(o).map_err(corrupt)?;
+                set.execute(params![o.tap_id.as_str(), json])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Taps not yet answered by the platform.
     pub fn pending_taps(&self) -> Result<u64, StoreError> {
         let n: i64 =
