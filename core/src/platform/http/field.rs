@@ -1,5 +1,5 @@
 //! [`FieldApi`] over HTTP: the field routes on the same client, timeouts
-//! and repeat rules as the resident's (see [`super::super::field`] for
+//! and repeat rules as the resident's (see [`FieldApi`] for
 //! which calls repeat).
 
 use async_trait::async_trait;
