@@ -18,6 +18,7 @@ pub mod keys;
 mod session;
 pub mod store;
 mod verdict;
+mod verdict_words;
 
 pub use error::FieldError;
 pub use session::{

@@ -122,6 +122,8 @@ pub struct LoginSummary {
     pub terminal_id: String,
     /// This login registered the device.
     pub device_registered: bool,
+    /// The terminal's municipality (6 digits with check digit).
+    pub municipality_code: String,
     pub municipality_name: String,
     pub point_name: String,
     /// The project list, as stored.
@@ -229,6 +231,7 @@ impl FieldSession {
         Ok(LoginSummary {
             terminal_id: answer.terminal_id,
             device_registered: answer.device_registered,
+            municipality_code: answer.municipality.code,
             municipality_name: answer.municipality.name,
             point_name: answer.municipality.point_name,
             projects,
