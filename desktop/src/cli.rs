@@ -450,7 +450,12 @@ pub struct FieldAddRegistration {
     pub from_master: bool,
     /// Read the card face (name, address, birth date, sex) from this reader with
     /// 照合番号B (asked without echo, or the line after the password on standard input).
-    #[arg(long, short = 'r', value_name = "INDEX|NAME|sim:PATH", conflicts_with = "name")]
+    #[arg(
+        long,
+        short = 'r',
+        value_name = "INDEX|NAME|sim:PATH",
+        conflicts_with = "name"
+    )]
     pub reader: Option<ReaderChoice>,
     /// Typed office data: name (with --address, --birth-date, --sex).
     #[arg(long, requires_all = ["address", "birth_date", "sex"])]

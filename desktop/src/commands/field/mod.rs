@@ -17,13 +17,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use mynapoint_core::clock::SystemClock;
-use mynapoint_core::field::{DeviceStore, FieldError, FieldSession, DEFAULT_IDLE_TIMEOUT};
 use mynapoint_contract::grant::{
     AddRegistrationRequest, AddRegistrationResponse, NotOnRosterList, ProjectList, RosterSync,
     TerminalLoginRequest, TerminalLoginResponse, UploadResponse,
 };
 use mynapoint_contract::SessionToken;
+use mynapoint_core::clock::SystemClock;
+use mynapoint_core::field::{DeviceStore, FieldError, FieldSession, DEFAULT_IDLE_TIMEOUT};
 use mynapoint_core::platform::{FieldApi, HttpPlatform, PlatformError};
 use mynapoint_core::secret_store::FileSecretStore;
 use zeroize::Zeroizing;
@@ -71,7 +71,10 @@ fn state_dir(device: &FieldDevice) -> Result<PathBuf, Failure> {
         Failure::new(
             Exit::BadInput,
             "field_state_dir",
-            format!("cannot create the device state folder {}: {e}", dir.display()),
+            format!(
+                "cannot create the device state folder {}: {e}",
+                dir.display()
+            ),
         )
     })?;
     Ok(dir)
@@ -88,8 +91,8 @@ pub(crate) struct Device {
 /// Opens the device state in `device`'s folder, talking to `api`.
 fn open_device(device: &FieldDevice, api: Arc<dyn FieldApi>) -> Result<Device, Failure> {
     let dir = state_dir(device)?;
-    let secrets = FileSecretStore::new(dir.join("secrets"))
-        .map_err(|e| failure(&FieldError::Secrets(e)))?;
+    let secrets =
+        FileSecretStore::new(dir.join("secrets")).map_err(|e| failure(&FieldError::Secrets(e)))?;
     let store = DeviceStore::open(&dir.join("device.sqlite3"), &secrets)
         .map_err(|e| failure(&FieldError::Store(e)))?;
     let terminal = store
@@ -110,7 +113,8 @@ fn open_device(device: &FieldDevice, api: Arc<dyn FieldApi>) -> Result<Device, F
 /// session. The embedded platform (if any) stops when this is dropped.
 pub(crate) struct Online {
     pub device: Device,
-    pub link: PlatformLink,
+    /// Kept for the command's length: an embedded platform stops when it drops.
+    _link: PlatformLink,
 }
 
 impl Online {
@@ -139,8 +143,15 @@ impl Online {
             }
         };
         let password = read_password(&terminal, options.password_stdin)?;
-        let summary = block_on(device.session.login(&terminal, &password)).map_err(|e| failure(&e))?;
-        Ok((Self { device, link }, summary))
+        let summary =
+            block_on(device.session.login(&terminal, &password)).map_err(|e| failure(&e))?;
+        Ok((
+            Self {
+                device,
+                _link: link,
+            },
+            summary,
+        ))
     }
 }
 
@@ -153,9 +164,13 @@ fn read_password(terminal: &str, from_stdin: bool) -> Result<Zeroizing<String>, 
     }
     eprint!("password of terminal {terminal}: ");
     let _ = std::io::stderr().flush();
-    rpassword::read_password()
-        .map(Zeroizing::new)
-        .map_err(|e| Failure::new(Exit::BadInput, "prompt", format!("could not read the password: {e}")))
+    rpassword::read_password().map(Zeroizing::new).map_err(|e| {
+        Failure::new(
+            Exit::BadInput,
+            "prompt",
+            format!("could not read the password: {e}"),
+        )
+    })
 }
 
 /// One line of standard input (without its line end); `what` names it in
@@ -163,7 +178,11 @@ fn read_password(terminal: &str, from_stdin: bool) -> Result<Zeroizing<String>, 
 pub(crate) fn read_stdin_line(what: &str) -> Result<Zeroizing<String>, Failure> {
     let mut line = Zeroizing::new(String::new());
     let n = std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-        Failure::new(Exit::BadInput, "prompt", format!("could not read {what}: {e}"))
+        Failure::new(
+            Exit::BadInput,
+            "prompt",
+            format!("could not read {what}: {e}"),
+        )
     })?;
     if n == 0 {
         return Err(Failure::new(

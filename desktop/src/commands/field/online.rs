@@ -224,10 +224,7 @@ pub fn add_registration(args: &FieldAddRegistration, out: &mut dyn Write) -> Res
     // Refuse a half-typed participant before asking for anything.
     let typed = typed_participant(args)?;
     let (online, login) = Online::open(&args.project.online)?;
-    let municipality = args
-        .municipality
-        .clone()
-        .unwrap_or(login.municipality_code);
+    let municipality = args.municipality.clone().unwrap_or(login.municipality_code);
     let (source, participant) = if args.from_master {
         (ParticipantSource::Master, None)
     } else if let Some(choice) = &args.reader {

@@ -43,9 +43,7 @@ pub fn run(args: &FieldTap, out: &mut dyn Write) -> Result<(), Failure> {
     }
     block_on(session.stop()).map_err(|e| failure(&e))?;
     let pending = block_on(session.pending_taps()).map_err(|e| failure(&e))?;
-    eprintln!(
-        "{taps} tap(s) read; {pending} stored tap(s) to upload (`mynapoint field upload`)"
-    );
+    eprintln!("{taps} tap(s) read; {pending} stored tap(s) to upload (`mynapoint field upload`)");
     Ok(())
 }
 
@@ -96,7 +94,10 @@ fn ask_points(project: &str, points: u32) -> Result<u32, Failure> {
         Failure::new(
             Exit::BadInput,
             "points_not_confirmed",
-            format!("{:?} is not a number: type {points} to confirm", typed.trim()),
+            format!(
+                "{:?} is not a number: type {points} to confirm",
+                typed.trim()
+            ),
         )
     })
 }
