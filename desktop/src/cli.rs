@@ -301,6 +301,8 @@ pub struct ResidentOptions {
 
 /// `mynapoint field …`
 #[derive(Debug, Clone, Subcommand)]
+// Parsed once per process: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum FieldCommand {
     /// Log the terminal in (online): the first login registers this device; the
     /// project list is stored on the device.
