@@ -21,6 +21,7 @@ pub mod cards;
 pub mod cases;
 pub mod fake;
 pub mod field;
+pub mod field_rig;
 pub mod forms;
 pub mod in_process;
 pub mod resident;
