@@ -6,103 +6,12 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use cardsim::{CardState, SimCard};
-use mynapoint_testkit::cards::{card, Card};
 use mynapoint_testkit::field::{POINTS, PROJECT, TERMINAL, TERMINAL_PASSWORD};
-use mynapoint_testkit::field_rig::FieldRig;
+use support::field_event::{lines, my_key_id, Event};
 use support::*;
-
-struct Event {
-    rt: tokio::runtime::Runtime,
-    rig: FieldRig,
-    /// Card state files: 0..4 on the roster, 4..6 with a My Key ID but not
-    /// on it, 6 without a My Key ID.
-    cards: Vec<PathBuf>,
-    state: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-fn my_key_id(i: usize) -> String {
-    format!("CLI{i:05}")
-}
-
-impl Event {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        let rig = rt.block_on(FieldRig::new(&dir.path().join("unused")));
-        let mut cards = Vec::new();
-        for i in 0..7 {
-            let path = dir.path().join(format!("card{i}.json"));
-            let spec = card(i % 4, 0x7000 + i as u32, &format!("FIELD CLI PERSON {i:02}")).spec();
-            SimCard::create_file(&path, spec).unwrap();
-            if i < 6 {
-                let c = Card::from_state(CardState::load(&path).unwrap());
-                rig.seed_my_key_id(&c, &my_key_id(i));
-            }
-            cards.push(path);
-        }
-        let roster: Vec<String> = (0..4).map(my_key_id).collect();
-        let roster: Vec<&str> = roster.iter().map(String::as_str).collect();
-        rt.block_on(rig.admin.standard_setup(&roster)).unwrap();
-        let state = dir.path().join("device");
-        Event {
-            rt,
-            rig,
-            cards,
-            state,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        self.rig.platform.platform.base_url().to_owned()
-    }
-
-    /// `mynapoint field <args> --platform URL --state DIR` with the password on stdin.
-    fn online(&self, args: &[&str]) -> std::process::Output {
-        let url = self.url();
-        let state = self.state.to_string_lossy().into_owned();
-        let mut all: Vec<&str> = vec!["field"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["--platform", &url, "--state", &state, "--json"]);
-        mynapoint(&all, &format!("{TERMINAL_PASSWORD}\n"))
-    }
-
-    fn offline(&self, args: &[&str]) -> std::process::Output {
-        let state = self.state.to_string_lossy().into_owned();
-        let mut all: Vec<&str> = vec!["field"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["--state", &state, "--json"]);
-        mynapoint(&all, "")
-    }
-
-    fn sim(&self, order: &[usize]) -> String {
-        let list: Vec<String> = order
-            .iter()
-            .map(|i| self.cards[*i].to_string_lossy().into_owned())
-            .collect();
-        format!("sim:{}", list.join(","))
-    }
-
-    fn grants(&self, i: usize) -> usize {
-        self.rt
-            .block_on(self.rig.admin.grants(&my_key_id(i)))
-            .map(|h| h.grants.len())
-            .unwrap_or(0)
-    }
-}
-
-fn lines(out: &std::process::Output) -> Vec<serde_json::Value> {
-    stdout(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
-}
 
 #[test]
 fn staff_log_in_sync_tap_upload_and_resolve_a_participant_not_on_the_roster() {
