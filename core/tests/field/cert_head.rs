@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use mynapoint_core::card::{CardError, CardLink, CardSession};
 use mynapoint_testkit::cards::{card_a, card_b};
-use mynapoint_testkit::field::RefusesSelect;
+use mynapoint_testkit::field_cards::RefusesSelect;
 use mynapoint_testkit::taps::{dyn_transport, phone_tap};
 
 #[tokio::test]

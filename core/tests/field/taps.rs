@@ -8,7 +8,7 @@ use mynapoint_core::failure::FailureCode;
 use mynapoint_core::field::{FieldStep, VerdictKind};
 use mynapoint_testkit::cards::{card, card_a, card_b, card_c};
 use mynapoint_testkit::fake::field::{CLOSED_PROJECT_ID, POINTS, PROJECT_ID};
-use mynapoint_testkit::field::RefusesSelect;
+use mynapoint_testkit::field_cards::RefusesSelect;
 use mynapoint_testkit::taps::{dyn_transport, phone_tap};
 
 use crate::rig::Rig;
