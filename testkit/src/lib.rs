@@ -20,6 +20,7 @@
 pub mod cards;
 pub mod cases;
 pub mod fake;
+pub mod field;
 pub mod forms;
 pub mod in_process;
 pub mod resident;
