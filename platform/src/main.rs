@@ -44,7 +44,7 @@ enum Command {
         #[command(flatten)]
         target: cli::Target,
         #[command(subcommand)]
-        command: cli::AdminCommand,
+        command: Box<cli::AdminCommand>,
     },
 }
 
@@ -72,7 +72,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Admin { target, command } => {
-            println!("{}", cli::run(target, command)?);
+            println!("{}", cli::run(target, *command)?);
             Ok(())
         }
         Command::Serve { config, listen, db } => {
