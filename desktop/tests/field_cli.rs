@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use mynapoint_testkit::field::{POINTS, PROJECT, TERMINAL, TERMINAL_PASSWORD};
+use mynapoint_testkit::field::{POINTS, PROJECT, TERMINAL};
 use support::field_event::{lines, my_key_id, Event};
 use support::*;
 

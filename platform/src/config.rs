@@ -13,6 +13,8 @@ use crate::crypto::{PasswordHashCost, SealingKey};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 pub const DEFAULT_DATABASE: &str = "mynapoint-platform.sqlite3";
+/// The environment variable whose value replaces `admin_token`.
+pub const ADMIN_TOKEN_ENV: &str = "MYNAPOINT_ADMIN_TOKEN";
 
 /// What `mynapoint-platform init-config` writes.
 pub const DEFAULT_CONFIG_TOML: &str = r#"# mynapoint reference platform configuration.
@@ -49,6 +51,19 @@ challenge_lifetime_secs = 300
 # Absent: the built-in reference catalogue.
 # payment_services = "payment-services.json"
 
+# Field app: wrong terminal passwords in a row before the terminal is locked,
+# and how long the lock lasts (seconds).
+terminal_lock_after = 5
+terminal_lock_secs = 900
+
+# Administrator token of the /v1/admin/... API (Authorization: Bearer <token>).
+# Absent (and no MYNAPOINT_ADMIN_TOKEN in the environment): administration is closed.
+# admin_token = "..."
+
+# Folder where the mailer leaves drained outbox e-mails (one .eml file each);
+# absent: drained e-mails are only logged (no mail ever leaves this server).
+# mail_spool = "mail-spool"
+
 # Argon2id cost of My Page password hashes.
 [password_hash]
 memory_kib = 19456
@@ -71,6 +86,16 @@ pub struct Config {
     pub challenge_lifetime_secs: u64,
     pub payment_services: Option<PathBuf>,
     pub password_hash: PasswordHashCost,
+    /// Field app: wrong terminal passwords in a row before the lock.
+    pub terminal_lock_after: u32,
+    /// Field app: seconds a terminal stays locked.
+    pub terminal_lock_secs: u64,
+    /// The administrator's bearer token (`/v1/admin/...`); `None`: closed.
+    /// The environment's [`ADMIN_TOKEN_ENV`] overrides it
+    /// ([`Config::apply_env`]).
+    pub admin_token: Option<String>,
+    /// Where drained outbox e-mails are written (`.eml` files).
+    pub mail_spool: Option<PathBuf>,
     /// Trust anchors given in process (DER), in addition to the files.
     #[serde(skip)]
     pub extra_trust_anchors_der: Vec<Vec<u8>>,
@@ -89,6 +114,10 @@ impl Default for Config {
             challenge_lifetime_secs: 300,
             payment_services: None,
             password_hash: PasswordHashCost::default(),
+            terminal_lock_after: 5,
+            terminal_lock_secs: 900,
+            admin_token: None,
+            mail_spool: None,
             extra_trust_anchors_der: Vec::new(),
         }
     }
@@ -110,6 +139,13 @@ impl fmt::Debug for Config {
             .field("challenge_lifetime_secs", &self.challenge_lifetime_secs)
             .field("payment_services", &self.payment_services)
             .field("password_hash", &self.password_hash)
+            .field("terminal_lock_after", &self.terminal_lock_after)
+            .field("terminal_lock_secs", &self.terminal_lock_secs)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("mail_spool", &self.mail_spool)
             .finish_non_exhaustive()
     }
 }
@@ -142,7 +178,19 @@ impl Config {
             registration_delay_secs: 0,
             security_code_key: Some(SealingKey::generate().to_hex()),
             password_hash: PasswordHashCost::CHEAP,
+            admin_token: Some(SealingKey::generate().to_hex()),
             ..Config::default()
+        }
+    }
+
+    /// Applies the environment: [`ADMIN_TOKEN_ENV`] (when set and not
+    /// empty) replaces the configured administrator token.
+    pub fn apply_env(&mut self) {
+        if let Some(token) = std::env::var(ADMIN_TOKEN_ENV)
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+        {
+            self.admin_token = Some(token.trim().to_owned());
         }
     }
 
@@ -162,6 +210,9 @@ impl Config {
         }
         config.trust_anchors.iter_mut().for_each(rebase);
         if let Some(p) = config.payment_services.as_mut() {
+            rebase(p);
+        }
+        if let Some(p) = config.mail_spool.as_mut() {
             rebase(p);
         }
         Ok(config)
@@ -276,6 +327,9 @@ mod tests {
         assert_eq!(config.database, Some(dir.path().join(DEFAULT_DATABASE)));
         assert_eq!(config.password_hash, default.password_hash);
         assert_eq!(config.registration_delay_secs, 86_400);
+        assert_eq!(config.terminal_lock_after, 5);
+        assert_eq!(config.terminal_lock_secs, 900);
+        assert!(config.admin_token.is_none());
         assert!(config.security_code_key.is_none());
     }
 

@@ -64,6 +64,7 @@ pub fn prepare(
         catalogue,
         challenges: Mutex::default(),
         sessions: Mutex::default(),
+        terminals: Mutex::default(),
         in_flight: Mutex::new(HashSet::new()),
     }))
 }
@@ -138,6 +139,19 @@ impl RunningPlatform {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The administrator's token (`/v1/admin/...`), if one is configured.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.state.config.admin_token.as_deref()
+    }
+
+    /// Drains the outbox through `mailer` (tests pass a fake that records).
+    pub fn drain_outbox(
+        &self,
+        mailer: &dyn crate::rules::field::mail::Mailer,
+    ) -> Result<u32, crate::rules::error::ApiError> {
+        crate::rules::field::mail::drain(&self.state, mailer)
     }
 
     /// Direct access to the database (tests: seed data, compare dumps).

@@ -12,6 +12,7 @@ use mynapoint_core::field::{DeviceStore, FieldSession, DEFAULT_IDLE_TIMEOUT};
 use mynapoint_core::platform::FieldApi;
 use mynapoint_core::secret_store::FileSecretStore;
 use mynapoint_platform::store::NewMyKeyId;
+use mynapoint_platform::Clock;
 
 use crate::cards::Card;
 use crate::field::FieldAdmin;

@@ -14,7 +14,10 @@
 //! - `PUT /v1/admin/participants` ([`ParticipantRows`] → [`ParticipantWrite`]):
 //!   the participant master, by My Key ID.
 //! - `GET /v1/admin/grants/{my_key_id}` (→ [`GrantHistory`]).
-//! - `GET /v1/admin/outbox` (→ [`Outbox`]): e-mails waiting for the mailer.
+//! - `GET /v1/admin/outbox` (→ [`Outbox`]): every e-mail of the outbox, sent
+//!   or waiting.
+//! - `POST /v1/admin/outbox/drain` (→ [`MailDrain`]): the platform's mailer
+//!   sends the waiting e-mails.
 //!
 //! A write with a bad row changes nothing: the error names the first bad
 //! row (`field`: `rows[3].points`).
@@ -158,4 +161,11 @@ pub struct OutboxMail {
     pub created_at: u64,
     /// When the mailer sent it; `None` while waiting.
     pub sent_at: Option<u64>,
+}
+
+/// The answer of an outbox drain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailDrain {
+    /// E-mails sent by this drain.
+    pub sent: u32,
 }
