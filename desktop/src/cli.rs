@@ -13,7 +13,7 @@ use crate::readers::ReaderChoice;
 pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 2 usage, 3 no reader or no PC/SC service, \
     4 no card, 5 not a My Number Card, 6 wrong PIN, 7 PIN locked, 8 card removed (or lost \
     while the PIN was checked), 9 last PIN try refused (see --confirm-last-try), 10 other card \
-    error, 11 bad input, 12 platform unreachable or refusing, 13 resident flow not finished.\n\
+    error, 11 bad input, 12 platform unreachable or refusing, 13 resident flow (or field step) not finished.\n\
     Failures: with --json, {\"error\": {\"code\", \"retry\", \"message\", \"exit_code\"}}; \
     the codes and retry hints are listed in core/failure-codes.txt. \
     Messages in Japanese: --lang ja or MYNAPOINT_LANG=ja.";

@@ -29,12 +29,32 @@ fn staff_log_in_sync_tap_upload_and_resolve_a_participant_not_on_the_roster() {
 
     // Points must be confirmed as the project's.
     let points = POINTS.to_string();
-    let wrong = ev.offline(&["tap", "--project", PROJECT, "--points", "1", "--reader", &ev.sim(&[0])]);
+    let wrong = ev.offline(&[
+        "tap",
+        "--project",
+        PROJECT,
+        "--points",
+        "1",
+        "--reader",
+        &ev.sim(&[0]),
+    ]);
     assert_exit(&wrong, 13);
-    assert!(stdout(&wrong).contains("points_not_confirmed"), "{}", stdout(&wrong));
+    assert!(
+        stdout(&wrong).contains("points_not_confirmed"),
+        "{}",
+        stdout(&wrong)
+    );
 
     let order = [0, 4, 6, 0, 1];
-    let tap = ev.offline(&["tap", "--project", PROJECT, "--points", &points, "--reader", &ev.sim(&order)]);
+    let tap = ev.offline(&[
+        "tap",
+        "--project",
+        PROJECT,
+        "--points",
+        &points,
+        "--reader",
+        &ev.sim(&order),
+    ]);
     assert_exit(&tap, 0);
     let verdicts: Vec<String> = lines(&tap)
         .iter()
@@ -42,7 +62,13 @@ fn staff_log_in_sync_tap_upload_and_resolve_a_participant_not_on_the_roster() {
         .collect();
     assert_eq!(
         verdicts,
-        ["on_roster", "not_on_roster", "not_on_roster", "duplicate", "on_roster"]
+        [
+            "on_roster",
+            "not_on_roster",
+            "not_on_roster",
+            "duplicate",
+            "on_roster"
+        ]
     );
     // A line says only what this tap showed: no name, no My Key ID.
     for l in lines(&tap) {
@@ -52,7 +78,17 @@ fn staff_log_in_sync_tap_upload_and_resolve_a_participant_not_on_the_roster() {
     }
 
     // --count stops early.
-    let counted = ev.offline(&["tap", "--project", PROJECT, "--points", &points, "--count", "1", "--reader", &ev.sim(&[2, 3])]);
+    let counted = ev.offline(&[
+        "tap",
+        "--project",
+        PROJECT,
+        "--points",
+        &points,
+        "--count",
+        "1",
+        "--reader",
+        &ev.sim(&[2, 3]),
+    ]);
     assert_exit(&counted, 0);
     assert_eq!(lines(&counted).len(), 1);
 
@@ -67,7 +103,10 @@ fn staff_log_in_sync_tap_upload_and_resolve_a_participant_not_on_the_roster() {
     let up = json(&up);
     assert_eq!(up["granted"], 3, "{up}");
     assert_eq!(up["pending"], 0);
-    assert_eq!((ev.grants(0), ev.grants(1), ev.grants(2), ev.grants(4)), (1, 1, 1, 0));
+    assert_eq!(
+        (ev.grants(0), ev.grants(1), ev.grants(2), ev.grants(4)),
+        (1, 1, 1, 0)
+    );
 
     let list = ev.online(&["not-on-roster", "--project", PROJECT]);
     assert_exit(&list, 0);
@@ -87,8 +126,19 @@ fn staff_log_in_sync_tap_upload_and_resolve_a_participant_not_on_the_roster() {
 
     let id4 = my_key_id(4);
     let add = ev.online(&[
-        "add-registration", "--project", PROJECT, "--my-key-id", &id4, "--name", "番号 次郎",
-        "--address", "東京都千代田区1-1", "--birth-date", "1980-02-29", "--sex", "1",
+        "add-registration",
+        "--project",
+        PROJECT,
+        "--my-key-id",
+        &id4,
+        "--name",
+        "番号 次郎",
+        "--address",
+        "東京都千代田区1-1",
+        "--birth-date",
+        "1980-02-29",
+        "--sex",
+        "1",
     ]);
     assert_exit(&add, 0);
     assert_eq!(ev.grants(4), 1);
@@ -109,25 +159,64 @@ fn wrong_input_is_refused_before_anything_happens() {
     let url = ev.url();
     let state = ev.state.to_string_lossy().into_owned();
     let out = mynapoint(
-        &["field", "login", "--terminal", TERMINAL, "--platform", &url, "--state", &state, "--json"],
+        &[
+            "field",
+            "login",
+            "--terminal",
+            TERMINAL,
+            "--platform",
+            &url,
+            "--state",
+            &state,
+            "--json",
+        ],
         "not-the-password\n",
     );
     assert_exit(&out, 12);
     assert_eq!(json(&out)["error"]["code"], "terminal_password_wrong");
     // A terminal ID of the wrong shape is refused before anything is sent.
     let out = mynapoint(
-        &["field", "login", "--terminal", "123", "--platform", &url, "--state", &state, "--json"],
+        &[
+            "field",
+            "login",
+            "--terminal",
+            "123",
+            "--platform",
+            &url,
+            "--state",
+            &state,
+            "--json",
+        ],
         "x\n",
     );
     assert_exit(&out, 11);
     assert_eq!(json(&out)["error"]["code"], "terminal_id_format");
     // Tapping before any sync: the project is unknown on this device.
-    let out = ev.offline(&["tap", "--project", PROJECT, "--points", "100", "--reader", &ev.sim(&[0])]);
+    let out = ev.offline(&[
+        "tap",
+        "--project",
+        PROJECT,
+        "--points",
+        "100",
+        "--reader",
+        &ev.sim(&[0]),
+    ]);
     assert_ne!(out.status.code(), Some(0));
     // Typed office data with a bad date: refused before the login.
     let out = ev.online(&[
-        "add-registration", "--project", PROJECT, "--my-key-id", "CLI00004", "--name", "x",
-        "--address", "y", "--birth-date", "1980-02-30", "--sex", "1",
+        "add-registration",
+        "--project",
+        PROJECT,
+        "--my-key-id",
+        "CLI00004",
+        "--name",
+        "x",
+        "--address",
+        "y",
+        "--birth-date",
+        "1980-02-30",
+        "--sex",
+        "1",
     ]);
     assert_exit(&out, 11);
     assert_eq!(json(&out)["error"]["code"], "participant_birth_date");
@@ -159,10 +248,22 @@ fn killing_the_tapping_process_at_random_moments_loses_no_shown_tap_and_grants_o
         .unwrap_or(0x9E37_79B9_7F4A_7C15u64);
     let mut rng = Rng(seed);
     let mut shown: Vec<String> = Vec::new();
-    let runs = 12;
+    let runs = 25;
     for run in 0..runs {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mynapoint"))
-            .args(["field", "tap", "--project", PROJECT, "--points", &points, "--reader", &sim, "--state", &state, "--json"])
+            .args([
+                "field",
+                "tap",
+                "--project",
+                PROJECT,
+                "--points",
+                &points,
+                "--reader",
+                &sim,
+                "--state",
+                &state,
+                "--json",
+            ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -207,7 +308,10 @@ fn killing_the_tapping_process_at_random_moments_loses_no_shown_tap_and_grants_o
         }
         // Killed, or (rarely) done with its list before the kill.
         let status = child.wait().unwrap();
-        assert!(status.code().is_none() || status.success(), "run {run}: {status:?}");
+        assert!(
+            status.code().is_none() || status.success(),
+            "run {run}: {status:?}"
+        );
     }
     assert!(!shown.is_empty(), "some taps were shown before the kills");
 
@@ -228,7 +332,11 @@ fn killing_the_tapping_process_at_random_moments_loses_no_shown_tap_and_grants_o
     assert_exit(&up, 0);
     assert_eq!(json(&up)["pending"], 0);
     for i in 0..4 {
-        assert!(ev.grants(i) <= 1, "person {i} granted {} times", ev.grants(i));
+        assert!(
+            ev.grants(i) <= 1,
+            "person {i} granted {} times",
+            ev.grants(i)
+        );
     }
     let results = json(&ev.offline(&["results"]));
     let taps = results["taps"].as_array().unwrap();

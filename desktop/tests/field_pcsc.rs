@@ -23,8 +23,19 @@ fn each_insertion_is_one_tap_and_a_card_left_on_the_reader_is_read_once() {
     let state = ev.state.to_string_lossy().into_owned();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mynapoint"))
         .args([
-            "field", "tap", "--project", PROJECT, "--points", &points, "--reader", VIRTUAL_READER,
-            "--count", "3", "--state", &state, "--json",
+            "field",
+            "tap",
+            "--project",
+            PROJECT,
+            "--points",
+            &points,
+            "--reader",
+            VIRTUAL_READER,
+            "--count",
+            "3",
+            "--state",
+            &state,
+            "--json",
         ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -50,7 +61,10 @@ fn each_insertion_is_one_tap_and_a_card_left_on_the_reader_is_read_once() {
     let a = AttachedCard::insert(&pcscd, &ev.cards[0]);
     assert_eq!(next("card 0")["verdict"], "on_roster");
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(rx.try_recv().is_err(), "a card left on the reader was read twice");
+    assert!(
+        rx.try_recv().is_err(),
+        "a card left on the reader was read twice"
+    );
     a.remove(&pcscd);
 
     // The same card again: a new tap, a duplicate.

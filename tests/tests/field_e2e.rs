@@ -27,13 +27,21 @@ fn my_key_id(n: usize) -> String {
 fn cards(n: usize) -> Vec<Card> {
     (0..n)
         .map(|i| {
-            card(i % 4, 0x5000 + i as u32, &format!("FIELD PARTICIPANT {i:03}")).build()
+            card(
+                i % 4,
+                0x5000 + i as u32,
+                &format!("FIELD PARTICIPANT {i:03}"),
+            )
+            .build()
         })
         .collect()
 }
 
 async fn ready(rig: &FieldRig, session: &FieldSession) {
-    session.login(TERMINAL, TERMINAL_PASSWORD).await.expect("login");
+    session
+        .login(TERMINAL, TERMINAL_PASSWORD)
+        .await
+        .expect("login");
     session.sync_roster(PROJECT).await.expect("sync");
     session.choose_project(PROJECT).await.expect("choose");
     session.confirm_points(POINTS).await.expect("confirm");
@@ -138,7 +146,10 @@ async fn two_hundred_taps_are_granted_once_per_person_and_the_rest_resolved() {
     let again = session.upload().await.expect("upload again");
     assert_eq!(again.granted + again.already_granted, 0, "{again:?}");
     for i in 0..11 {
-        assert_eq!(rig.admin.grants(&my_key_id(i)).await.unwrap().grants.len(), 1);
+        assert_eq!(
+            rig.admin.grants(&my_key_id(i)).await.unwrap().grants.len(),
+            1
+        );
     }
 }
 

@@ -33,7 +33,12 @@ impl Event {
         let mut cards = Vec::new();
         for i in 0..7 {
             let path = dir.path().join(format!("card{i}.json"));
-            let spec = card(i % 4, 0x7000 + i as u32, &format!("FIELD CLI PERSON {i:02}")).spec();
+            let spec = card(
+                i % 4,
+                0x7000 + i as u32,
+                &format!("FIELD CLI PERSON {i:02}"),
+            )
+            .spec();
             SimCard::create_file(&path, spec).unwrap();
             if i < 6 {
                 let c = Card::from_state(CardState::load(&path).unwrap());
@@ -98,4 +103,3 @@ pub fn lines(out: &std::process::Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
 }
-
