@@ -161,8 +161,12 @@ impl ResidentSession {
             }
             Err(e) => return Err(e),
         };
-        if let Some(submission) = &mut self.held_mut().submission {
-            submission.request.representative_signature = Some(signature);
+        if let Some(super::Submission {
+            request: super::Signed::Application(request),
+            ..
+        }) = &mut self.held_mut().submission
+        {
+            request.representative_signature = Some(signature);
         }
         self.submit().await
     }
