@@ -372,7 +372,11 @@ mod tests {
         let none = EligibilityFacts::default();
         assert_eq!(
             states(&none, &[]),
-            [(Eligible, 5000), (NotYetAvailable, 7500), (NotYetAvailable, 7500)]
+            [
+                (Eligible, 5000),
+                (NotYetAvailable, 7500),
+                (NotYetAvailable, 7500)
+            ]
         );
         let all = EligibilityFacts {
             first_installment: None,

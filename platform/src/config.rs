@@ -131,7 +131,10 @@ impl fmt::Debug for Config {
             .field("challenge_lifetime_secs", &self.challenge_lifetime_secs)
             .field("payment_services", &self.payment_services)
             .field("password_hash", &self.password_hash)
-            .field("admin_token", &self.admin_token.as_ref().map(|_| "[redacted]"))
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[redacted]"),
+            )
             .field("eligibility_seed", &self.eligibility_seed)
             .finish_non_exhaustive()
     }

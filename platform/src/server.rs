@@ -58,7 +58,9 @@ pub fn prepare(
     };
     let mut seed = config.eligibility_facts.clone();
     if let Some(path) = &config.eligibility_seed {
-        seed.extend(crate::rules::eligibility::read_seed(path).map_err(StartError::EligibilitySeed)?);
+        seed.extend(
+            crate::rules::eligibility::read_seed(path).map_err(StartError::EligibilitySeed)?,
+        );
     }
     crate::rules::eligibility::seed(&mut store, &catalogue, &seed, clock.now())
         .map_err(StartError::EligibilitySeed)?;

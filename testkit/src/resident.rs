@@ -140,7 +140,10 @@ impl<P: Target> ResidentRig<P> {
         assert_eq!(s.step(), Step::ChooseCategories);
         let chosen = s.chosen_categories().to_vec();
         assert!(!chosen.is_empty(), "a category is open");
-        assert_eq!(s.choose_categories(&chosen).await.expect("categories"), None);
+        assert_eq!(
+            s.choose_categories(&chosen).await.expect("categories"),
+            None
+        );
         assert_eq!(s.step(), Step::ChooseService);
         s
     }

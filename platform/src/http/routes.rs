@@ -123,6 +123,7 @@ const CATEGORIES: &[Refusal] = &[
     usual(CategoryNotAvailable),
     usual(CategoryAlreadyApplied),
     usual(ServiceCannotChange),
+    usual(AlreadyApplied),
 ];
 /// Adding categories on the person's one service.
 const ADDITION: &[Refusal] = &[

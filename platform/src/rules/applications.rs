@@ -8,8 +8,8 @@
 
 use mynapoint_contract::date::CivilDate;
 use mynapoint_contract::{
-    check_child_birth_date, check_phone_last4, mask_payment_id, AppliedCategory, Application,
-    ApplicationStatus, Category, CategoryAddition, ChildInfo, ContentSummary, ContentToSign,
+    check_child_birth_date, check_phone_last4, mask_payment_id, Application, ApplicationStatus,
+    AppliedCategory, Category, CategoryAddition, ChildInfo, ContentSummary, ContentToSign,
     FieldProblem, Secret,
 };
 
@@ -597,7 +597,12 @@ pub fn add_categories(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult
                 evidence_sealed: &sealed,
             })?;
             if let AddOutcome::AlreadyApplied(c) = outcome {
-                let i = a.addition.categories.iter().position(|x| *x == c).unwrap_or(0);
+                let i = a
+                    .addition
+                    .categories
+                    .iter()
+                    .position(|x| *x == c)
+                    .unwrap_or(0);
                 return Err(ApiError::new(
                     ErrorCode::CategoryAlreadyApplied,
                     "The application already covers this category.",

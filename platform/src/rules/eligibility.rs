@@ -7,8 +7,8 @@
 use mynapoint_contract::date::CivilDate;
 use mynapoint_contract::{
     category_statuses, check_categories, CategoriesProblem, Category, CategoryState,
-    CategoryStatus, Eligibility, EligibilityFacts, FixedService, PersonEligibility,
-    Requirement, ServiceFixedBy, FIRST_INSTALLMENT_LAST_DAY, MAX_TOTAL_YEN,
+    CategoryStatus, Eligibility, EligibilityFacts, FixedService, PersonEligibility, Requirement,
+    ServiceFixedBy, FIRST_INSTALLMENT_LAST_DAY, MAX_TOTAL_YEN,
 };
 
 use super::card_login::Auth;
@@ -50,7 +50,11 @@ impl PersonView {
             .iter()
             .flat_map(|a| a.categories.iter().map(|c| c.category))
             .collect();
-        category_statuses(&self.facts, &applied, CivilDate::in_japan_at(app.clock.now()))
+        category_statuses(
+            &self.facts,
+            &applied,
+            CivilDate::in_japan_at(app.clock.now()),
+        )
     }
 
     /// The person's one service once chosen: their application's, or the
@@ -125,11 +129,10 @@ pub fn read_categories(body: &JsonBody) -> ApiResult<Vec<Category>> {
             "Choose at least one category to apply for.",
         )
         .field("categories"),
-        CategoriesProblem::Duplicate { index } => ApiError::new(
-            ErrorCode::CategoriesFormat,
-            "Each category is named once.",
-        )
-        .field(format!("categories[{index}]")),
+        CategoriesProblem::Duplicate { index } => {
+            ApiError::new(ErrorCode::CategoriesFormat, "Each category is named once.")
+                .field(format!("categories[{index}]"))
+        }
     })?;
     Ok(categories)
 }

@@ -185,7 +185,10 @@ pub fn of_person(
 }
 
 /// The categories of an application, in [`Category::ALL`] order.
-fn categories_of(conn: &Connection, application_id: &str) -> Result<Vec<CategoryRecord>, StoreError> {
+fn categories_of(
+    conn: &Connection,
+    application_id: &str,
+) -> Result<Vec<CategoryRecord>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT category, applied_at, registered_at FROM application_categories
          WHERE application_id = ?1",

@@ -76,11 +76,7 @@ fn eligibility_of(p: &Person, today: CivilDate) -> Eligibility {
         .flat_map(|a| a.categories.iter().map(|c| c.category))
         .collect();
     Eligibility {
-        categories: mynapoint_contract::category_statuses(
-            &Default::default(),
-            &applied,
-            today,
-        ),
+        categories: mynapoint_contract::category_statuses(&Default::default(), &applied, today),
         service: p.application.as_ref().map(|a| FixedService {
             service_id: a.service_id.clone(),
             service_name: a.service_name.clone(),

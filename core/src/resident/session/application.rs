@@ -9,8 +9,8 @@ use super::{Content, Prepared, ResidentSession, Signed, Submission};
 use crate::card::{CardTransport, PinError};
 use crate::pin::{LastTry, PinKind};
 use crate::platform::{
-    Application, ApplicationRequest, CategoryAdditionRequest, ErrorCode, ForChild,
-    IdempotencyKey, PlatformError, Service, ServiceSummary,
+    Application, ApplicationRequest, CategoryAdditionRequest, ErrorCode, ForChild, IdempotencyKey,
+    PlatformError, Service, ServiceSummary,
 };
 use crate::resident::error::ResidentError;
 use crate::resident::fields::{Field, FieldError, FieldProblem};
@@ -67,7 +67,12 @@ impl ResidentSession {
     /// another drops the accepted terms and any payment details.
     pub async fn choose_service(&mut self, service_id: &str) -> Result<Service, ResidentError> {
         self.begin(service_open)?;
-        if let Some(fixed) = self.held().eligibility.as_ref().and_then(|e| e.service.as_ref()) {
+        if let Some(fixed) = self
+            .held()
+            .eligibility
+            .as_ref()
+            .and_then(|e| e.service.as_ref())
+        {
             if fixed.service_id != service_id {
                 return Err(ResidentError::ServiceCannotChange);
             }

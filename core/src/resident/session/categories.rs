@@ -57,7 +57,10 @@ impl ResidentSession {
                 None
             }
         };
-        let open = eligibility.as_ref().map(Eligibility::eligible).unwrap_or_default();
+        let open = eligibility
+            .as_ref()
+            .map(Eligibility::eligible)
+            .unwrap_or_default();
         let applied = self.held().application.is_some();
         self.held_mut().categories = open.clone();
         self.held_mut().eligibility = eligibility;
