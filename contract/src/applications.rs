@@ -210,7 +210,9 @@ pub struct Application {
     pub submitted_at: u64,
     /// A child application; null otherwise.
     pub for_child: Option<ChildInfo>,
-    /// The categories applied for, each with its state, in [`Category::ALL`] order.
+    /// The categories applied for, each with its state, in [`Category::ALL`]
+    /// order (absent from an older server: read as none).
+    #[serde(default)]
     pub categories: Vec<AppliedCategory>,
 }
 

@@ -198,11 +198,11 @@ pub(super) fn message(f: &Failure) -> String {
         C::NotApplied => "there is no application yet".into(),
         C::NoCategoryChosen => "choose at least one point category to apply for".into(),
         C::HealthInsuranceNotRegistered => {
-            "this category needs the card registered as a health insurance card: register it at Mynaportal (マイナポータル) or at a medical institution's card reader, then apply for it with the card and PIN again"
+            "this category needs the card registered as a health insurance card: register it at Mynaportal (the government portal) or at a medical institution's card reader, then apply for it with the card and PIN again"
                 .into()
         }
         C::PublicFundAccountNotRegistered => {
-            "this category needs a public-fund receipt account: register one at Mynaportal (マイナポータル), then apply for it with the card and PIN again"
+            "this category needs a public-fund receipt account: register one at Mynaportal (the government portal), then apply for it with the card and PIN again"
                 .into()
         }
         C::CategoryNotAvailable => {
