@@ -34,6 +34,7 @@ fn content(service_id: &str, terms: &str, payment_id: &str, codes: &[&str]) -> A
         security_codes: codes.iter().map(|c| Secret::new(*c)).collect(),
         phone_last4: None,
         for_child: None,
+        categories: vec![mynapoint_core::platform::Category::CardAcquisition],
     }
 }
 

@@ -2,7 +2,9 @@
 //! platform shows (e.g. payment details that fit the chosen service's rules,
 //! whatever the catalogue says).
 
-use mynapoint_core::platform::{Candidate, Charset, Notifications, Service, ServiceSummary};
+use mynapoint_core::platform::{
+    Candidate, Category, Charset, Notifications, Service, ServiceSummary,
+};
 use mynapoint_core::resident::{CivilDate, Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
@@ -134,6 +136,11 @@ impl Answers for Script {
     fn confirm_review(&mut self, say: &mut Say, _review: &Review) -> Result<bool, Failure> {
         say.line("the demo confirms: the card signs next")?;
         Ok(true)
+    }
+
+    fn categories(&mut self, say: &mut Say, open: &[Category]) -> Result<Vec<Category>, Failure> {
+        say.line("the demo applies for every open category")?;
+        Ok(open.to_vec())
     }
 
     /// A child who turns 10 this year (the demo applies for an adult; this

@@ -1,6 +1,6 @@
 //! The person at the terminal answers (or standard input, line by line).
 
-use mynapoint_core::platform::{Candidate, Notifications, Service, ServiceSummary};
+use mynapoint_core::platform::{Candidate, Category, Notifications, Service, ServiceSummary};
 use mynapoint_core::resident::{Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
@@ -193,6 +193,38 @@ impl Answers for Terminal {
         )
     }
 
+    fn categories(&mut self, say: &mut Say, open: &[Category]) -> Result<Vec<Category>, Failure> {
+        let numbers: Vec<String> = open.iter().map(|c| number(*c).to_string()).collect();
+        loop {
+            let typed = self.input.line(
+                say,
+                &format!(
+                    "categories to apply for (numbers separated by commas; Enter: all of {})",
+                    numbers.join(",")
+                ),
+            )?;
+            let text = typed.trim();
+            if text.is_empty() {
+                return Ok(open.to_vec());
+            }
+            let chosen: Option<Vec<Category>> = text
+                .split(',')
+                .map(|n| {
+                    open.iter()
+                        .copied()
+                        .find(|c| number(*c).to_string() == n.trim())
+                })
+                .collect();
+            match chosen {
+                Some(c) if !c.is_empty() => return Ok(c),
+                _ => say.problem(format!(
+                    "type some of {} (or Enter for all)",
+                    numbers.join(",")
+                ))?,
+            }
+        }
+    }
+
     fn child_birth_date(&mut self, say: &mut Say) -> Result<Zeroizing<String>, Failure> {
         self.input.line(
             say,
@@ -237,5 +269,14 @@ mod tests {
         let n = parse_notifications("granted, password").unwrap();
         assert!(n.points_granted && n.password_changed && !n.points_expired);
         assert_eq!(parse_notifications("sometimes"), None);
+    }
+}
+
+/// The leaflet's number of a category.
+fn number(category: Category) -> u8 {
+    match category {
+        Category::CardAcquisition => 1,
+        Category::HealthInsurance => 2,
+        Category::PublicFundAccount => 3,
     }
 }
