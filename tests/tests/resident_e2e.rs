@@ -82,7 +82,7 @@ async fn auto_generation_the_third_candidate_is_final_and_registered() {
     assert_eq!(record.email.as_deref(), Some("taro@example.jp"));
     assert_eq!(record.base_municipality, "131016");
     assert_eq!(s.my_key_id(), Some(third.candidate.as_str()));
-    assert_eq!(s.step(), Step::ChooseService);
+    assert_eq!(s.step(), Step::ChooseCategories);
 
     // In the platform's database: the 3rd, with this card; the others free.
     let stored = rig.record_of(&a).expect("registered");
@@ -250,7 +250,7 @@ async fn an_issued_resident_recovers_the_my_key_id_next_session() {
     assert!(!outcome.card_reissued);
     assert_eq!(outcome.application, None);
     assert_eq!(s.my_key_id(), Some(id.as_str()));
-    assert_eq!(s.step(), Step::ChooseService, "no second issuance");
+    assert_eq!(s.step(), Step::ChooseCategories, "no second issuance");
     assert!(matches!(
         s.next_candidate().await,
         Err(ResidentError::WrongStep { .. })
@@ -287,7 +287,7 @@ async fn a_reissued_card_recovers_the_same_id_and_the_record_follows_it() {
     let (s, outcome) = rig.logged_in(&new).await;
     assert_eq!(outcome.my_key_id.as_deref(), Some(id.as_str()));
     assert!(outcome.card_reissued);
-    assert_eq!(s.step(), Step::ChooseService);
+    assert_eq!(s.step(), Step::ChooseCategories);
     assert!(same_serial(&s.card_serial().unwrap(), &new.serial_hex()));
 
     let record = rig.record_of(&new).unwrap();
@@ -375,7 +375,7 @@ async fn the_incident_b_is_never_attached_to_a_s_details() {
     let (sa, outcome) = rig.logged_in(&a).await;
     assert_eq!(outcome.my_key_id.as_deref(), Some(a_id.as_str()));
     assert_eq!(outcome.application, None);
-    assert_eq!(sa.step(), Step::ChooseService);
+    assert_eq!(sa.step(), Step::ChooseCategories);
     assert_eq!(sa.review(), None);
     let (mut sb, outcome) = rig.logged_in(&b).await;
     assert_eq!(outcome.my_key_id.as_deref(), Some(b_id.as_str()));

@@ -315,7 +315,10 @@ impl ResidentSession {
             }
             Err(e) => {
                 let e = ResidentError::from(e);
-                let applied = if e == ResidentError::AlreadyApplied {
+                let applied = if matches!(
+                    e,
+                    ResidentError::AlreadyApplied | ResidentError::ServiceCannotChange
+                ) {
                     Some(self.platform.my_application(token).await.ok())
                 } else {
                     None
