@@ -13,6 +13,6 @@ pub use mynapoint_contract::{
 };
 pub use mynapoint_contract::{
     AppliedCategory, Category, CategoryAddition, CategoryAdditionRequest, CategoryState,
-    CategoryStatus, Eligibility, EligibilityFacts, FirstInstallment, FixedService, Requirement,
-    ServiceFixedBy,
+    CategoryStatus, Eligibility, EligibilityFacts, FirstInstallment, FixedService,
+    PersonEligibility, Requirement, ServiceFixedBy,
 };

@@ -131,9 +131,8 @@ pub fn of_person(
     conn: &Connection,
     person_id: i64,
 ) -> Result<Option<ApplicationRecord>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT application_id, person_id, service_id, service_name, terms_version,
+    conn.query_row(
+        "SELECT application_id, person_id, service_id, service_name, terms_version,
                     payment_id, payment_id_masked, security_codes_nonce, security_codes_sealed,
                     phone_last4, evidence_nonce, evidence_sealed, session_id, certificate_serial,
                     submitted_at, registered_at, child_birth_date, representative_serial,
@@ -141,47 +140,47 @@ pub fn of_person(
                     representative_signature_nonce, representative_signature_sealed,
                     first_installment
              FROM applications WHERE person_id = ?1",
-            [person_id],
-            |r| {
-                Ok(ApplicationRecord {
-                    application_id: r.get(0)?,
-                    person_id: r.get(1)?,
-                    service_id: r.get(2)?,
-                    service_name: r.get(3)?,
-                    terms_version: r.get(4)?,
-                    payment_id: r.get(5)?,
-                    payment_id_masked: r.get(6)?,
-                    security_codes_nonce: r.get(7)?,
-                    security_codes_sealed: r.get(8)?,
-                    phone_last4: r.get(9)?,
-                    evidence_nonce: r.get(10)?,
-                    evidence_sealed: r.get(11)?,
-                    session_id: r.get(12)?,
-                    certificate_serial: r.get(13)?,
-                    submitted_at: r.get(14)?,
-                    registered_at: r.get(15)?,
-                    child: match r.get::<_, Option<String>>(16)? {
-                        None => None,
-                        Some(birth_date) => Some(ChildApplication {
-                            birth_date,
-                            representative_serial: r.get(17)?,
-                            representative_issuer: r.get(18)?,
-                            representative_cn: r.get(19)?,
-                            representative_signature_nonce: r.get(20)?,
-                            representative_signature_sealed: r.get(21)?,
-                        }),
-                    },
-                    first_installment: r.get::<_, i64>(22)? == 1,
-                    categories: Vec::new(),
-                })
-            },
-        )
-        .optional()?
-        .map(|mut record| {
-            record.categories = categories_of(conn, &record.application_id)?;
-            Ok::<_, StoreError>(record)
-        })
-        .transpose()?)
+        [person_id],
+        |r| {
+            Ok(ApplicationRecord {
+                application_id: r.get(0)?,
+                person_id: r.get(1)?,
+                service_id: r.get(2)?,
+                service_name: r.get(3)?,
+                terms_version: r.get(4)?,
+                payment_id: r.get(5)?,
+                payment_id_masked: r.get(6)?,
+                security_codes_nonce: r.get(7)?,
+                security_codes_sealed: r.get(8)?,
+                phone_last4: r.get(9)?,
+                evidence_nonce: r.get(10)?,
+                evidence_sealed: r.get(11)?,
+                session_id: r.get(12)?,
+                certificate_serial: r.get(13)?,
+                submitted_at: r.get(14)?,
+                registered_at: r.get(15)?,
+                child: match r.get::<_, Option<String>>(16)? {
+                    None => None,
+                    Some(birth_date) => Some(ChildApplication {
+                        birth_date,
+                        representative_serial: r.get(17)?,
+                        representative_issuer: r.get(18)?,
+                        representative_cn: r.get(19)?,
+                        representative_signature_nonce: r.get(20)?,
+                        representative_signature_sealed: r.get(21)?,
+                    }),
+                },
+                first_installment: r.get::<_, i64>(22)? == 1,
+                categories: Vec::new(),
+            })
+        },
+    )
+    .optional()?
+    .map(|mut record| {
+        record.categories = categories_of(conn, &record.application_id)?;
+        Ok::<_, StoreError>(record)
+    })
+    .transpose()
 }
 
 /// The categories of an application, in [`Category::ALL`] order.

@@ -22,11 +22,21 @@ const PHONE_LAST4: &str = "5678";
 
 pub struct Script {
     pin: String,
+    /// Which demo person (0, 1, …): each gets a payment ID of their own
+    /// (one payment account holds one person's points).
+    person: usize,
 }
 
 impl Script {
     pub fn new(pin: &str) -> Self {
-        Self { pin: pin.into() }
+        Self::for_person(pin, 0)
+    }
+
+    pub fn for_person(pin: &str, person: usize) -> Self {
+        Self {
+            pin: pin.into(),
+            person,
+        }
     }
 }
 
@@ -88,6 +98,9 @@ impl Answers for Script {
             Field::PaymentId => {
                 let rule = service.map(|s| &s.payment_id);
                 let value = rule.map_or_else(String::new, |r| sample(r.charset, r.min_len));
+                // Rotated per person: same rule, another account.
+                let n = value.chars().count();
+                let value: String = value.chars().cycle().skip(self.person).take(n).collect();
                 (value.clone(), value)
             }
             Field::SecurityCode { index } => {

@@ -3,13 +3,13 @@
 //! open ones by default; asked only when more than one is open), and the
 //! review of an addition on a fixed service.
 
-use mynapoint_core::failure::{Failure as CoreFailure, Lang};
+use mynapoint_core::failure::Failure as CoreFailure;
 use mynapoint_core::platform::{
-    Category, CategoryState, CategoryStatus, Eligibility, Requirement, ServiceFixedBy,
+    Category, CategoryState, CategoryStatus, Eligibility, ServiceFixedBy,
 };
 use mynapoint_core::resident::{ResidentError, Review};
 
-use super::explain::{failure, line};
+use super::explain::failure;
 use super::flow::Flow;
 use crate::Failure;
 
@@ -147,14 +147,4 @@ fn nothing_open(eligibility: &Eligibility) -> Failure {
         category: first.map(|s| s.category),
         requirement: first.and_then(|s| s.requirement),
     })
-}
-
-/// For `--lang`: the message of a category's refusal.
-pub fn refusal_text(requirement: Option<Requirement>, lang: Lang) -> String {
-    let e = ResidentError::CategoryNotAvailable {
-        category: None,
-        requirement,
-    };
-    let _ = line(&e);
-    CoreFailure::from(&e).message(lang)
 }

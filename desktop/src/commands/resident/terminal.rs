@@ -258,6 +258,15 @@ impl Answers for Terminal {
     }
 }
 
+/// The leaflet's number of a category.
+fn number(category: Category) -> u8 {
+    match category {
+        Category::CardAcquisition => 1,
+        Category::HealthInsurance => 2,
+        Category::PublicFundAccount => 3,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_notifications;
@@ -269,14 +278,5 @@ mod tests {
         let n = parse_notifications("granted, password").unwrap();
         assert!(n.points_granted && n.password_changed && !n.points_expired);
         assert_eq!(parse_notifications("sometimes"), None);
-    }
-}
-
-/// The leaflet's number of a category.
-fn number(category: Category) -> u8 {
-    match category {
-        Category::CardAcquisition => 1,
-        Category::HealthInsurance => 2,
-        Category::PublicFundAccount => 3,
     }
 }
