@@ -203,21 +203,9 @@ impl Answers for Terminal {
                     numbers.join(",")
                 ),
             )?;
-            let text = typed.trim();
-            if text.is_empty() {
-                return Ok(open.to_vec());
-            }
-            let chosen: Option<Vec<Category>> = text
-                .split(',')
-                .map(|n| {
-                    open.iter()
-                        .copied()
-                        .find(|c| number(*c).to_string() == n.trim())
-                })
-                .collect();
-            match chosen {
-                Some(c) if !c.is_empty() => return Ok(c),
-                _ => say.problem(format!(
+            match parse_categories(&typed, open) {
+                Some(c) => return Ok(c),
+                None => say.problem(format!(
                     "type some of {} (or Enter for all)",
                     numbers.join(",")
                 ))?,
@@ -267,9 +255,46 @@ fn number(category: Category) -> u8 {
     }
 }
 
+/// The categories typed as the leaflet's numbers (`1,2`), each open and
+/// once; empty: every open one. `None`: not such a list.
+fn parse_categories(text: &str, open: &[Category]) -> Option<Vec<Category>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(open.to_vec());
+    }
+    let mut chosen = Vec::new();
+    for n in text.split(',') {
+        let c = open
+            .iter()
+            .copied()
+            .find(|c| number(*c).to_string() == n.trim())?;
+        if chosen.contains(&c) {
+            return None;
+        }
+        chosen.push(c);
+    }
+    Some(chosen)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_notifications;
+    use super::{parse_categories, parse_notifications};
+    use mynapoint_core::platform::Category::*;
+
+    #[test]
+    fn categories_by_their_numbers() {
+        let open = [CardAcquisition, HealthInsurance];
+        assert_eq!(parse_categories("", &open), Some(open.to_vec()));
+        assert_eq!(parse_categories(" 2 ", &open), Some(vec![HealthInsurance]));
+        assert_eq!(
+            parse_categories("2,1", &open),
+            Some(vec![HealthInsurance, CardAcquisition])
+        );
+        // Not open, twice, or not a number: asked again.
+        assert_eq!(parse_categories("3", &open), None);
+        assert_eq!(parse_categories("1,1", &open), None);
+        assert_eq!(parse_categories("all", &open), None);
+    }
 
     #[test]
     fn notification_choices() {
