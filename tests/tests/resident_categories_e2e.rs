@@ -287,3 +287,63 @@ async fn each_refusal_says_what_to_do_first_and_changes_nothing() {
     assert_eq!(ResidentError::from(err).code(), "category_not_available");
     assert_eq!(rig.data(), before);
 }
+
+#[tokio::test]
+async fn a_child_applies_for_the_childs_own_categories() {
+    let rig = Rig::new().await;
+    let (child, rep) = (card_a(), card_b());
+    // The representative may apply for everything; the child's card is
+    // registered as a health insurance card only.
+    rig.set_facts(&rep, registered(true, true));
+    rig.set_facts(&child, registered(true, false));
+    let mut s = at_categories(&rig, &child).await;
+    assert_eq!(
+        s.chosen_categories(),
+        [CardAcquisition, HealthInsurance],
+        "the child's eligibility, not the representative's"
+    );
+    assert!(matches!(
+        s.choose_categories(&[PublicFundAccount]).await,
+        Err(ResidentError::CategoryNotAvailable { .. })
+    ));
+    assert_eq!(
+        s.choose_categories(&[CardAcquisition, HealthInsurance])
+            .await
+            .unwrap(),
+        None
+    );
+    s.apply_for_child("20200101").unwrap();
+    s.read_representative_card(rep.t()).await.unwrap();
+    let service = s.choose_service(AEON).await.unwrap();
+    s.accept_terms(&service.terms_version).unwrap();
+    let review = s
+        .enter_payment(PaymentForm {
+            payment_id: "1234567890129999".into(),
+            security_codes: vec!["2468".into()],
+            phone_last4: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(review.total_yen, 12_500);
+    assert!(review.for_child.is_some());
+    s.confirm_review().unwrap();
+    s.enter_pin(PIN).unwrap();
+    assert_eq!(
+        s.sign_and_submit(child.t(), mynapoint_core::pin::LastTry::Refuse)
+            .await
+            .unwrap_err(),
+        ResidentError::RepresentativeSignatureNeeded
+    );
+    let app = s
+        .representative_signs(rep.t(), PIN, mynapoint_core::pin::LastTry::Refuse)
+        .await
+        .unwrap();
+    assert!(app.for_child.is_some());
+    assert_eq!(
+        app.categories
+            .iter()
+            .map(|c| c.category)
+            .collect::<Vec<_>>(),
+        [CardAcquisition, HealthInsurance]
+    );
+}
