@@ -238,3 +238,37 @@ fn session_futures_are_send() {
     send(s4.enter_payment(aeon_payment()));
     let _ = &mut s;
 }
+
+#[tokio::test]
+async fn an_eligibility_lost_at_login_is_asked_again_at_the_choice() {
+    let rig = Rig::new();
+    let card = card_a();
+    drop(rig.with_my_key_id(&card).await);
+    rig.fail(
+        Endpoint::Eligibility,
+        mynapoint_testkit::fake::Fault::LostBefore,
+    );
+    let (mut s, outcome) = rig.logged_in(&card).await;
+    assert_eq!(outcome.eligibility, None, "the platform did not say");
+    assert_eq!(s.step(), Step::ChooseCategories);
+    assert!(s.chosen_categories().is_empty());
+    // The choice asks again before anything is decided.
+    assert_eq!(
+        s.choose_categories(&[Category::HealthInsurance]).await,
+        Err(ResidentError::CategoryNotAvailable {
+            category: Some(Category::HealthInsurance),
+            requirement: Some(mynapoint_core::platform::Requirement::HealthInsuranceRegistration),
+        })
+    );
+    assert!(s.eligibility().is_some());
+    assert_eq!(
+        s.choose_categories(&[Category::CardAcquisition]).await,
+        Ok(None)
+    );
+    assert_eq!(s.step(), Step::ChooseService);
+    assert_eq!(
+        rig.count(Endpoint::Eligibility),
+        3,
+        "login twice, then the choice"
+    );
+}

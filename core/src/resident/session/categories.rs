@@ -97,6 +97,11 @@ impl ResidentSession {
         if categories.is_empty() {
             return Err(ResidentError::NoCategoryChosen);
         }
+        // Unknown after login (the platform did not answer then): ask again.
+        if self.held().eligibility.is_none() {
+            let fresh = self.platform.eligibility(self.token()?).await?;
+            self.held_mut().eligibility = Some(fresh);
+        }
         if let Some(eligibility) = &self.held().eligibility {
             if let Some(e) = categories.iter().find_map(|c| refusal(eligibility, *c)) {
                 return Err(e);
