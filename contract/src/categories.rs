@@ -321,23 +321,43 @@ pub struct CategoryAddition {
     /// it is not the person's fixed one.
     pub service_id: String,
     pub categories: Vec<Category>,
+    /// An application for a child under 15: the certificate (DER, base64
+    /// on the wire) of the legal representative who applied, whose card
+    /// signs the addition too; absent otherwise.
+    #[serde(
+        default,
+        with = "crate::base64_field::b64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub representative_certificate: Option<Vec<u8>>,
 }
 
 impl CategoryAddition {
     /// The canonical content the card signs (UTF-8 lines, each ending in
     /// `\n`): [`ADDITION_PREFIX`], `session_id`, `service_id`, `categories:`
-    /// and [`categories_text`].
-    pub fn canonical_text(&self, session_id: &str) -> Secret {
-        Secret::new(format!(
+    /// and [`categories_text`]; for a child's application one more line,
+    /// `representative:` and the representative certificate's serial (upper
+    /// hex without leading zero bytes), written when both are present.
+    pub fn canonical_text(&self, session_id: &str, representative_serial: Option<&str>) -> Secret {
+        let mut text = format!(
             "{ADDITION_PREFIX}{session_id}\n{}\ncategories:{}\n",
             self.service_id,
             categories_text(&self.categories)
-        ))
+        );
+        if let (Some(_), Some(serial)) = (&self.representative_certificate, representative_serial) {
+            text.push_str(&format!("representative:{serial}\n"));
+        }
+        Secret::new(text)
     }
 
     /// SHA-256 of [`Self::canonical_text`]: the 32 bytes the card signs.
-    pub fn digest(&self, session_id: &str) -> [u8; 32] {
-        Sha256::digest(self.canonical_text(session_id).expose().as_bytes()).into()
+    pub fn digest(&self, session_id: &str, representative_serial: Option<&str>) -> [u8; 32] {
+        Sha256::digest(
+            self.canonical_text(session_id, representative_serial)
+                .expose()
+                .as_bytes(),
+        )
+        .into()
     }
 }
 
@@ -349,6 +369,14 @@ pub struct CategoryAdditionRequest {
     pub addition: CategoryAddition,
     #[serde(with = "crate::base64_field::b64")]
     pub signature: Vec<u8>,
+    /// A child's application: the legal representative's card signature
+    /// over the same digest (base64; absent otherwise).
+    #[serde(
+        default,
+        with = "crate::base64_field::b64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub representative_signature: Option<Vec<u8>>,
 }
 
 #[cfg(test)]
@@ -447,15 +475,25 @@ mod tests {
         let a = CategoryAddition {
             service_id: "aeon-card-waon".into(),
             categories: vec![Category::PublicFundAccount, Category::HealthInsurance],
+            representative_certificate: None,
         };
         let text = "mynapoint-categories-v1\nS\naeon-card-waon\ncategories:health_insurance,public_fund_account\n";
-        assert_eq!(a.canonical_text("S").expose(), text);
+        assert_eq!(a.canonical_text("S", Some("1A")).expose(), text);
         let d: [u8; 32] = Sha256::digest(text.as_bytes()).into();
-        assert_eq!(a.digest("S"), d);
+        assert_eq!(a.digest("S", None), d);
         let other = CategoryAddition {
             categories: vec![Category::HealthInsurance],
             ..a.clone()
         };
-        assert_ne!(other.digest("S"), d);
+        assert_ne!(other.digest("S", None), d);
+        // A child's application: the representative is signed for too.
+        let child = CategoryAddition {
+            representative_certificate: Some(vec![1]),
+            ..a.clone()
+        };
+        assert_eq!(
+            child.canonical_text("S", Some("1A")).expose(),
+            format!("{text}representative:1A\n")
+        );
     }
 }

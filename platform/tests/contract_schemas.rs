@@ -395,20 +395,28 @@ fn every_contract_type_matches_its_schema() {
         &eligibility(false),
         &mut p,
     );
-    let addition = CategoryAddition {
+    let addition = |full: bool| CategoryAddition {
         service_id: "s".into(),
         categories: vec![Category::PublicFundAccount],
+        representative_certificate: full.then(|| vec![1, 2]),
     };
-    check(d, "CategoryAddition", &addition, &addition, &mut p);
-    let addition_request = CategoryAdditionRequest {
-        addition,
+    check(
+        d,
+        "CategoryAddition",
+        &addition(true),
+        &addition(false),
+        &mut p,
+    );
+    let addition_request = |full: bool| CategoryAdditionRequest {
+        addition: addition(full),
         signature: vec![1],
+        representative_signature: full.then(|| vec![2]),
     };
     check(
         d,
         "CategoryAdditionRequest",
-        &addition_request,
-        &addition_request,
+        &addition_request(true),
+        &addition_request(false),
         &mut p,
     );
     let first = FirstInstallment {

@@ -10,9 +10,10 @@
 mod resident_rig;
 
 use mynapoint_core::failure::{Failure, FailureCode, Lang};
+use mynapoint_core::pin::LastTry;
 use mynapoint_core::platform::{
-    ApplicationContent, Category, CategoryState, EligibilityFacts, FirstInstallment, PlatformApi,
-    Requirement, ServiceFixedBy,
+    ApplicationContent, Category, CategoryAddition, CategoryState, EligibilityFacts,
+    FirstInstallment, PlatformApi, PlatformError, Requirement, ServiceFixedBy,
 };
 use mynapoint_core::resident::*;
 use mynapoint_core::Secret;
@@ -329,13 +330,13 @@ async fn a_child_applies_for_the_childs_own_categories() {
     s.confirm_review().unwrap();
     s.enter_pin(PIN).unwrap();
     assert_eq!(
-        s.sign_and_submit(child.t(), mynapoint_core::pin::LastTry::Refuse)
+        s.sign_and_submit(child.t(), LastTry::Refuse)
             .await
             .unwrap_err(),
         ResidentError::RepresentativeSignatureNeeded
     );
     let app = s
-        .representative_signs(rep.t(), PIN, mynapoint_core::pin::LastTry::Refuse)
+        .representative_signs(rep.t(), PIN, LastTry::Refuse)
         .await
         .unwrap();
     assert!(app.for_child.is_some());
@@ -346,4 +347,103 @@ async fn a_child_applies_for_the_childs_own_categories() {
             .collect::<Vec<_>>(),
         [CardAcquisition, HealthInsurance]
     );
+}
+
+#[tokio::test]
+async fn a_category_is_added_to_a_childs_application_with_both_cards() {
+    let rig = Rig::new().await;
+    let (child, rep, other) = (card_a(), card_b(), card_c());
+    // The child's application with (1), by the legal representative.
+    let mut s = at_categories(&rig, &child).await;
+    assert_eq!(s.choose_categories(&[CardAcquisition]).await.unwrap(), None);
+    s.apply_for_child("20200101").unwrap();
+    s.read_representative_card(rep.t()).await.unwrap();
+    let service = s.choose_service(AEON).await.unwrap();
+    s.accept_terms(&service.terms_version).unwrap();
+    s.enter_payment(PaymentForm {
+        payment_id: "1234567890129999".into(),
+        security_codes: vec!["2468".into()],
+        phone_last4: None,
+    })
+    .await
+    .unwrap();
+    s.confirm_review().unwrap();
+    s.enter_pin(PIN).unwrap();
+    let _ = s.sign_and_submit(child.t(), LastTry::Refuse).await;
+    let first = s
+        .representative_signs(rep.t(), PIN, LastTry::Refuse)
+        .await
+        .unwrap();
+    drop(s);
+
+    // The child's card is registered as a health insurance card later.
+    rig.set_facts(&child, registered(true, false));
+    let mut s = at_categories(&rig, &child).await;
+    assert_eq!(s.child_birth_date(), Some("20200101"));
+    // The representative's card is read first: the digest names them.
+    assert_eq!(
+        s.choose_categories(&[HealthInsurance]).await,
+        Err(ResidentError::RepresentativeNotRead)
+    );
+    s.read_representative_card(rep.t()).await.unwrap();
+    let review = s
+        .choose_categories(&[HealthInsurance])
+        .await
+        .unwrap()
+        .expect("review");
+    assert!(review.for_child.is_some());
+    s.confirm_review().unwrap();
+    s.enter_pin(PIN).unwrap();
+    assert_eq!(
+        s.sign_and_submit(child.t(), LastTry::Refuse)
+            .await
+            .unwrap_err(),
+        ResidentError::RepresentativeSignatureNeeded
+    );
+    assert_eq!(rig.application_of(&child).unwrap().categories.len(), 1);
+    let app = s
+        .representative_signs(rep.t(), PIN, LastTry::Refuse)
+        .await
+        .unwrap();
+    assert_eq!(app.application_id, first.application_id);
+    assert_eq!(
+        app.categories
+            .iter()
+            .map(|c| c.category)
+            .collect::<Vec<_>>(),
+        [CardAcquisition, HealthInsurance]
+    );
+
+    // Straight to the platform: without the representative, or with another
+    // person's certificate, nothing is prepared.
+    rig.set_facts(&child, registered(true, true));
+    let token = rig.direct_login(&child).await.unwrap().session_token;
+    let addition = |cert: Option<Vec<u8>>| CategoryAddition {
+        service_id: AEON.into(),
+        categories: vec![PublicFundAccount],
+        representative_certificate: cert,
+    };
+    let missing = rig
+        .api
+        .categories_content_to_sign(&token, &addition(None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&missing, PlatformError::Http { field: Some(f), .. } if f == "representative_certificate"),
+        "{missing:?}"
+    );
+    let stranger = rig
+        .api
+        .categories_content_to_sign(&token, &addition(Some(other.cert_der().to_vec())))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        ResidentError::from(stranger).code(),
+        "representative_certificate_untrusted"
+    );
+    assert!(rig
+        .api
+        .categories_content_to_sign(&token, &addition(Some(rep.cert_der().to_vec())))
+        .await
+        .is_ok());
 }

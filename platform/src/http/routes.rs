@@ -125,8 +125,14 @@ const CATEGORIES: &[Refusal] = &[
     usual(ServiceCannotChange),
     usual(AlreadyApplied),
 ];
-/// Adding categories on the person's one service.
+/// Adding categories on the person's one service (for a child's
+/// application with the legal representative's card too).
 const ADDITION: &[Refusal] = &[
+    usual(CertificateFormat),
+    usual(RepresentativeCertificateUntrusted),
+    usual(RepresentativeCertificateExpired),
+    usual(RepresentativeCertificateRevoked),
+    usual(RepresentativeSignatureInvalid),
     usual(MyKeyIdRequired),
     usual(NotApplied),
     usual(SignatureFormat),

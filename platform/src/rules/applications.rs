@@ -95,7 +95,31 @@ fn for_child(
     )?;
     let representative =
         PresentedCertificate::parse(&der).map_err(|e| e.field(REPRESENTATIVE_FIELD))?;
-    app.trust.verdict(&representative, now).map_err(|refusal| {
+    check_representative(app, &representative, now, REPRESENTATIVE_FIELD)?;
+    if representative.issuer == auth.session.issuer
+        && representative.subject_cn == auth.session.subject_cn
+    {
+        return Err(ApiError::new(
+            ErrorCode::RepresentativeIsApplicant,
+            "The legal representative's certificate belongs to the applicant; use the representative's own card.",
+        )
+        .field(REPRESENTATIVE_FIELD));
+    }
+    let wire = mynapoint_contract::ForChild {
+        birth_date: birth_date.to_owned(),
+        representative_certificate: der,
+    };
+    Ok(Some((wire, representative)))
+}
+
+/// The representative's certificate passes the login checks (`field` names it).
+fn check_representative(
+    app: &Platform,
+    representative: &PresentedCertificate,
+    now: i64,
+    field: &str,
+) -> ApiResult<()> {
+    app.trust.verdict(representative, now).map_err(|refusal| {
         let (code, message) = match refusal {
             CertificateRefusal::Expired => (
                 ErrorCode::RepresentativeCertificateExpired,
@@ -114,22 +138,8 @@ fn for_child(
                 "The legal representative's certificate is not a trusted user-authentication certificate.",
             ),
         };
-        ApiError::new(code, message).field(REPRESENTATIVE_FIELD)
-    })?;
-    if representative.issuer == auth.session.issuer
-        && representative.subject_cn == auth.session.subject_cn
-    {
-        return Err(ApiError::new(
-            ErrorCode::RepresentativeIsApplicant,
-            "The legal representative's certificate belongs to the applicant; use the representative's own card.",
-        )
-        .field(REPRESENTATIVE_FIELD));
-    }
-    let wire = mynapoint_contract::ForChild {
-        birth_date: birth_date.to_owned(),
-        representative_certificate: der,
-    };
-    Ok(Some((wire, representative)))
+        ApiError::new(code, message).field(field)
+    })
 }
 
 impl ApplicationContent {
@@ -488,11 +498,60 @@ pub fn mine(app: &Platform, auth: &Auth) -> ApiResult<Application> {
     Ok(application_answer(&record, app.clock.now()))
 }
 
-/// A category addition's checked body: the fixed service and the categories.
+/// A category addition's checked body: the fixed service, the categories,
+/// and for a child's application the legal representative who applied.
 struct Addition {
     person_id: i64,
     view: PersonView,
     addition: CategoryAddition,
+    representative: Option<PresentedCertificate>,
+}
+
+impl Addition {
+    fn digest(&self, session_id: &str) -> [u8; 32] {
+        let serial = self.representative.as_ref().map(|r| r.serial_hex.as_str());
+        self.addition.digest(session_id, serial)
+    }
+}
+
+const ADDITION_REPRESENTATIVE: &str = "representative_certificate";
+
+/// A child's application: the certificate of the legal representative who
+/// applied (the same person), passing the login checks.
+fn addition_representative(
+    app: &Platform,
+    view: &PersonView,
+    body: &JsonBody,
+) -> ApiResult<(Option<Vec<u8>>, Option<PresentedCertificate>)> {
+    let Some(child) = view.application.as_ref().and_then(|a| a.child.as_ref()) else {
+        return Ok((None, None));
+    };
+    let text = body.opt_str(ADDITION_REPRESENTATIVE)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::FieldMissing,
+            "A child's application: the legal representative's certificate is required.",
+        )
+        .field(ADDITION_REPRESENTATIVE)
+    })?;
+    let der = decode_base64(text, ADDITION_REPRESENTATIVE, ErrorCode::CertificateFormat)?;
+    let representative =
+        PresentedCertificate::parse(&der).map_err(|e| e.field(ADDITION_REPRESENTATIVE))?;
+    check_representative(
+        app,
+        &representative,
+        app.clock.now(),
+        ADDITION_REPRESENTATIVE,
+    )?;
+    if representative.issuer != child.representative_issuer
+        || representative.subject_cn != child.representative_cn
+    {
+        return Err(ApiError::new(
+            ErrorCode::RepresentativeCertificateUntrusted,
+            "Not the legal representative who applied for this child.",
+        )
+        .field(ADDITION_REPRESENTATIVE));
+    }
+    Ok((Some(der), Some(representative)))
 }
 
 /// Reads `service_id` and `categories`; refuses a person without a service
@@ -510,13 +569,16 @@ fn read_addition(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Addi
     }
     view.check_service(app, service_id)?;
     check_open(&view.statuses(app), &categories)?;
+    let (representative_certificate, representative) = addition_representative(app, &view, body)?;
     Ok(Addition {
         person_id,
         view,
         addition: CategoryAddition {
             service_id: service_id.to_owned(),
             categories,
+            representative_certificate,
         },
+        representative,
     })
 }
 
@@ -547,7 +609,7 @@ pub fn categories_content_to_sign(
 ) -> ApiResult<ContentToSign> {
     let a = read_addition(app, auth, body)?;
     Ok(ContentToSign {
-        digest: a.addition.digest(&auth.session.id),
+        digest: a.digest(&auth.session.id),
         summary: addition_summary(app, &a),
     })
 }
@@ -562,7 +624,7 @@ pub fn add_categories(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult
         "signature",
         ErrorCode::SignatureFormat,
     )?;
-    let digest = a.addition.digest(&auth.session.id);
+    let digest = a.digest(&auth.session.id);
     if !signed_over(&auth.session.public_key, &digest, &signature) {
         return Err(ApiError::new(
             ErrorCode::SignatureInvalid,
@@ -570,10 +632,32 @@ pub fn add_categories(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult
         )
         .field("signature"));
     }
+    // A child's application: the legal representative's card signs too.
+    let mut representative_signature = None;
+    if let Some(representative) = &a.representative {
+        let invalid = |message: &str| {
+            ApiError::new(ErrorCode::RepresentativeSignatureInvalid, message)
+                .field("representative_signature")
+        };
+        let text = body.opt_str("representative_signature")?.ok_or_else(|| {
+            invalid("A child's application needs the legal representative's card signature.")
+        })?;
+        let sig = decode_base64(text, "representative_signature", ErrorCode::SignatureFormat)?;
+        if !signed_over(&representative.public_key, &digest, &sig) {
+            return Err(invalid(
+                "The representative signature is not the legal representative's card signature over these categories.",
+            ));
+        }
+        representative_signature = Some(sig);
+    }
     let now = app.clock.now();
     let registered_at = now + app.config.registration_delay_secs as i64;
+    // Sealed: digest || signature (|| the representative's signature).
     let mut evidence = digest.to_vec();
     evidence.extend_from_slice(&signature);
+    if let Some(sig) = &representative_signature {
+        evidence.extend_from_slice(sig);
+    }
     let (categories, _) = summed(&a.addition.categories);
     let mut store = app.store.lock().expect("lock");
     match &a.view.application {

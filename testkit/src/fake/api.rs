@@ -466,7 +466,7 @@ impl PlatformApi for FakePlatform {
         let result = self.with_session(token, |st, t| {
             let application = check_addition(st, t, addition)?;
             Ok(ContentToSign {
-                digest: addition.digest(&session(st, t).id),
+                digest: addition.digest(&session(st, t).id, None),
                 summary: ContentSummary {
                     service_name: application.service_name,
                     payment_id_masked: application.payment_id_masked,
@@ -488,7 +488,7 @@ impl PlatformApi for FakePlatform {
         let result = self.with_session(token, |st, t| {
             check_addition(st, t, &request.addition)?;
             let s = session(st, t);
-            let d = request.addition.digest(&s.id);
+            let d = request.addition.digest(&s.id, None);
             if !signature_ok(&s.cert, &d, &request.signature) {
                 return Err(err(401, "signature_invalid", None));
             }

@@ -239,13 +239,15 @@ impl ResidentSession {
                 };
                 (Signed::Application(request), for_child)
             }
-            Content::Addition(addition) => (
-                Signed::Addition(CategoryAdditionRequest {
+            Content::Addition(addition) => {
+                let for_child = addition.representative_certificate.is_some();
+                let request = CategoryAdditionRequest {
                     addition,
                     signature,
-                }),
-                false,
-            ),
+                    representative_signature: None,
+                };
+                (Signed::Addition(request), for_child)
+            }
         };
         self.held_mut().submission = Some(Submission {
             request,

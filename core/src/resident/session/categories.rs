@@ -4,12 +4,12 @@
 //! or the 1st installment's) the addition the card signs: the service is
 //! shown, never asked.
 
-use super::{Content, Prepared, ResidentSession};
+use super::{ChildHeld, Content, Prepared, ResidentSession};
 use crate::platform::{
     Category, CategoryAddition, CategoryState, Eligibility, ErrorCode, PlatformError,
 };
 use crate::resident::error::ResidentError;
-use crate::resident::payment::{CategoryLine, Review};
+use crate::resident::payment::{CategoryLine, ChildReview, Review};
 use crate::resident::step::Step;
 
 /// The refusal of a category by its state.
@@ -62,6 +62,20 @@ impl ResidentSession {
             .map(Eligibility::eligible)
             .unwrap_or_default();
         let applied = self.held().application.is_some();
+        // A child's application: categories are added with the legal
+        // representative's card too (read before the choice).
+        let child = self
+            .held()
+            .application
+            .as_ref()
+            .and_then(|a| a.for_child.as_ref())
+            .map(|c| c.birth_date.clone());
+        if let Some(birth_date) = child {
+            self.held_mut().child = Some(ChildHeld {
+                birth_date,
+                representative: None,
+            });
+        }
         self.held_mut().categories = open.clone();
         self.held_mut().eligibility = eligibility;
         let has_id = self.held().my_key_id.is_some();
@@ -124,9 +138,22 @@ impl ResidentSession {
             }
             return Ok(None);
         };
+        let mut child_review = None;
+        let mut representative_certificate = None;
+        if let Some(child) = &self.held().child {
+            let Some(representative) = &child.representative else {
+                return Err(ResidentError::RepresentativeNotRead);
+            };
+            representative_certificate = Some(representative.der.clone());
+            child_review = Some(ChildReview {
+                birth_date: child.birth_date.clone(),
+                representative_serial: representative.serial.to_hex(),
+            });
+        }
         let addition = CategoryAddition {
             service_id: fixed.service_id.clone(),
             categories: chosen.clone(),
+            representative_certificate,
         };
         let answer = self
             .platform
@@ -168,7 +195,7 @@ impl ResidentSession {
             payment_id_masked: signed.summary.payment_id_masked,
             phone_last4: None,
             security_codes_entered: 0,
-            for_child: None,
+            for_child: child_review,
             categories,
             total_yen,
         };

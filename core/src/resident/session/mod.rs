@@ -140,7 +140,12 @@ impl Signed {
                     s.zeroize();
                 }
             }
-            Signed::Addition(r) => r.signature.zeroize(),
+            Signed::Addition(r) => {
+                r.signature.zeroize();
+                if let Some(s) = &mut r.representative_signature {
+                    s.zeroize();
+                }
+            }
         }
     }
 }

@@ -83,6 +83,22 @@ impl Flow<'_, '_> {
             ))?;
         }
         let open = eligibility.eligible();
+        // A child's application: the legal representative who applied signs
+        // the added categories too (`mynapoint resident child`).
+        if eligibility.service.is_some()
+            && !open.is_empty()
+            && self.session.child_birth_date().is_some()
+            && self.session.representative_serial().is_none()
+        {
+            if self.representative.is_none() {
+                self.say.line(
+                    "this is a child's application: the legal representative adds categories \
+                     with `mynapoint resident child` (both cards)",
+                )?;
+                return Err(failure(ResidentError::RepresentativeNotRead));
+            }
+            self.for_a_child().await?;
+        }
         let chosen = match open.len() {
             0 => return Err(nothing_open(&eligibility)),
             1 => open,
