@@ -337,3 +337,23 @@ async fn a_seed_file_gives_facts_at_start() {
         s("health_insurance", "eligible", 7500)
     );
 }
+
+#[tokio::test]
+async fn the_example_seed_file_loads() {
+    let mut config = Config::ephemeral();
+    config.eligibility_seed = Some(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seed/eligibility.example.json"),
+    );
+    let h = harness_with(config).await;
+    let issuer = "CN=JPKI-TEST CA,O=mynapoint,C=JP";
+    let facts = h.platform.with_store(|s| {
+        let taro = s.person_id(issuer, "TARO-0001").unwrap().unwrap();
+        let hanako = s.person_id(issuer, "HANAKO-0002").unwrap().unwrap();
+        (
+            s.eligibility_of(taro).unwrap(),
+            s.eligibility_of(hanako).unwrap(),
+        )
+    });
+    assert!(facts.0.health_insurance_registered_on.is_some());
+    assert_eq!(facts.1.first_installment.unwrap().service_id, "paypay");
+}
