@@ -64,6 +64,11 @@ terminal_lock_secs = 900
 # absent: drained e-mails are only logged (no mail ever leaves this server).
 # mail_spool = "mail-spool"
 
+# JSON file of persons' eligibility facts for the point categories (a list of
+# {"issuer", "subject_cn", "first_installment", "health_insurance_registered_on",
+# "public_fund_account_registered_on"}), loaded at every start. Absent: none.
+# eligibility_seed = "eligibility.json"
+
 # Argon2id cost of My Page password hashes.
 [password_hash]
 memory_kib = 19456
@@ -96,6 +101,13 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Where drained outbox e-mails are written (`.eml` files).
     pub mail_spool: Option<PathBuf>,
+    /// Eligibility facts loaded at start (JSON list of
+    /// `mynapoint_contract::PersonEligibility`).
+    pub eligibility_seed: Option<PathBuf>,
+    /// Eligibility facts given in process (tests, the demo), stored at start
+    /// like the seed file's.
+    #[serde(skip)]
+    pub eligibility_facts: Vec<mynapoint_contract::PersonEligibility>,
     /// Trust anchors given in process (DER), in addition to the files.
     #[serde(skip)]
     pub extra_trust_anchors_der: Vec<Vec<u8>>,
@@ -118,6 +130,8 @@ impl Default for Config {
             terminal_lock_secs: 900,
             admin_token: None,
             mail_spool: None,
+            eligibility_seed: None,
+            eligibility_facts: Vec::new(),
             extra_trust_anchors_der: Vec::new(),
         }
     }
@@ -146,6 +160,7 @@ impl fmt::Debug for Config {
                 &self.admin_token.as_ref().map(|_| "[redacted]"),
             )
             .field("mail_spool", &self.mail_spool)
+            .field("eligibility_seed", &self.eligibility_seed)
             .finish_non_exhaustive()
     }
 }
@@ -209,6 +224,9 @@ impl Config {
             rebase(db);
         }
         config.trust_anchors.iter_mut().for_each(rebase);
+        if let Some(seed) = config.eligibility_seed.as_mut() {
+            rebase(seed);
+        }
         if let Some(p) = config.payment_services.as_mut() {
             rebase(p);
         }
