@@ -24,7 +24,9 @@ use mynapoint_core::clock::ManualClock;
 use mynapoint_core::field::{DeviceStore, FieldSession};
 use mynapoint_core::secret_store::MemorySecretStore;
 use mynapoint_testkit::cards::{card, card_a, Card};
-use mynapoint_testkit::fake::field::{FakeField, POINTS, PROJECT_ID, TERMINAL_ID, TERMINAL_PASSWORD};
+use mynapoint_testkit::fake::field::{
+    FakeField, POINTS, PROJECT_ID, TERMINAL_ID, TERMINAL_PASSWORD,
+};
 use mynapoint_testkit::field::InstantCard;
 use mynapoint_testkit::taps::{dyn_transport, phone_tap};
 use tempfile::TempDir;
@@ -186,7 +188,8 @@ fn bench_roster_sync(c: &mut Criterion) {
             || {
                 let dir = tempfile::tempdir().expect("dir");
                 let secrets = MemorySecretStore::new();
-                let store = DeviceStore::open(&dir.path().join("d.sqlite"), &secrets).expect("store");
+                let store =
+                    DeviceStore::open(&dir.path().join("d.sqlite"), &secrets).expect("store");
                 let session = FieldSession::new(
                     store,
                     &secrets,
@@ -222,7 +225,9 @@ fn ratio_summary() {
     for r in 0..rounds {
         let start = Instant::now();
         for i in 0..per_round {
-            let t = Arc::new(InstantCard::new(&bench.certificates[(r * per_round + i) % CARDS]));
+            let t = Arc::new(InstantCard::new(
+                &bench.certificates[(r * per_round + i) % CARDS],
+            ));
             rt.block_on(bench.session.tap(t)).expect("tap");
         }
         tap_time += start.elapsed();
