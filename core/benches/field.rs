@@ -256,8 +256,8 @@ fn memory_summary() {
     let after = HELD.load(Ordering::Relaxed);
     let sqlite_after = unsafe { rusqlite::ffi::sqlite3_memory_used() };
     println!(
-        "summary: a session with a {ROSTER}-entry roster holds {} KiB of Rust heap and {} KiB of SQLite heap (the roster is on disk: {} KiB file)",
-        after.saturating_sub(before) / 1024,
+        "summary: a session with a {ROSTER}-entry roster holds {} bytes of Rust heap and {} KiB of SQLite heap (the roster is on disk: {} KiB file)",
+        after.saturating_sub(before),
         (sqlite_after - sqlite_before).max(0) / 1024,
         std::fs::metadata(dir.path().join("device.sqlite")).map_or(0, |m| m.len()) / 1024,
     );

@@ -88,6 +88,7 @@ struct State {
     /// Project → My Key ID (None: no My Key ID) → waiting taps.
     waiting: HashMap<String, Waiting>,
     batches_seen: Vec<String>,
+    batch_sizes: Vec<usize>,
     upload_faults: VecDeque<Fault>,
     roster_since: Vec<u64>,
     counter: u64,
@@ -248,6 +249,11 @@ impl FakeField {
     /// Every batch ID received, in order (re-sends included).
     pub fn batches_seen(&self) -> Vec<String> {
         self.st().batches_seen.clone()
+    }
+
+    /// The number of taps of every batch received, in order.
+    pub fn batch_sizes(&self) -> Vec<usize> {
+        self.st().batch_sizes.clone()
     }
 
     /// The `since` of every roster request, in order.
@@ -507,6 +513,7 @@ impl FieldApi for FakeField {
             return Err(err(400, ErrorCode::BatchFormat, "fake: batch size".into()));
         }
         st.batches_seen.push(batch.batch_id.clone());
+        st.batch_sizes.push(batch.taps.len());
         let outcomes = batch
             .taps
             .iter()
