@@ -22,7 +22,8 @@ const NONCE_LEN: usize = 12;
 /// Encrypts and decrypts the device store's personal data: AES-256-GCM, a
 /// random 96-bit nonce per record (stored before the ciphertext), the
 /// record's ID as associated data (a record moved to another row does not
-/// decrypt). The key is zeroized on drop (aes-gcm's `zeroize` feature).
+/// decrypt). The key schedule is zeroized on drop (the `zeroize` features
+/// of `aes` and `aes-gcm`).
 pub struct AtRest {
     cipher: Aes256Gcm,
 }

@@ -213,3 +213,28 @@ async fn the_store_file_holds_no_certificate_text() {
     // The check sees plain text when there is some: the project name is stored plain.
     assert!(contains("健康推進課"));
 }
+
+#[tokio::test]
+async fn an_idle_staff_session_ends_wiped_and_a_new_project_choice_starts_again() {
+    let rig = Rig::new();
+    people(&rig);
+    rig.tapping().await;
+    rig.clock.advance(crate::rig::IDLE);
+    let e = rig.session.tap(card_a().t()).await.unwrap_err();
+    assert_eq!(e.failure().code, FailureCode::IdleTimeout);
+    let held = rig.session.held().await;
+    assert!(!held.logged_in && !held.project_chosen);
+    assert_eq!(
+        rig.session.upload().await.unwrap_err().failure().code,
+        FailureCode::IdleTimeout,
+        "ended for idleness"
+    );
+    // Offline work goes on after a deliberate choice and confirmation.
+    rig.session.choose_project(PROJECT_ID).await.unwrap();
+    rig.session.confirm_points(POINTS).await.unwrap();
+    assert_eq!(
+        rig.session.tap(card_a().t()).await.unwrap().kind,
+        VerdictKind::OnRoster
+    );
+    assert!(!rig.session.held().await.logged_in);
+}

@@ -128,3 +128,22 @@ async fn a_wrong_code_b_is_refused_with_the_tries_left() {
         .unwrap_err();
     assert_eq!(e.failure().code, FailureCode::PinFormat);
 }
+
+#[tokio::test]
+async fn taps_go_up_in_batches_of_at_most_1000() {
+    use mynapoint_testkit::field_cards::InstantCard;
+    use std::sync::Arc;
+    let rig = Rig::new();
+    people(&rig);
+    rig.tapping().await;
+    let certs = [card_a().cert_der().to_vec(), card_b().cert_der().to_vec()];
+    for i in 0..1001 {
+        let card = Arc::new(InstantCard::new(&certs[i % 2]));
+        rig.session.tap(card).await.unwrap();
+    }
+    let summary = rig.session.upload().await.unwrap();
+    assert_eq!(rig.fake.batch_sizes(), [1000, 1]);
+    assert_eq!(summary.batches, 2);
+    assert_eq!(summary.granted, 1);
+    assert_eq!(rig.fake.grants(PROJECT_ID, "KEYA"), 1);
+}

@@ -69,6 +69,9 @@ struct Roster {
     rows: BTreeMap<String, RosterRow>,
 }
 
+/// A project's waiting taps: My Key ID (None: none) → (taps, first tap time).
+type Waiting = BTreeMap<Option<String>, (Vec<TapId>, u64)>;
+
 #[derive(Default)]
 struct State {
     terminals: HashMap<String, Terminal>,
@@ -83,8 +86,9 @@ struct State {
     /// Tap ID → its first outcome.
     taps: HashMap<String, TapOutcome>,
     /// Project → My Key ID (None: no My Key ID) → waiting taps.
-    waiting: HashMap<String, BTreeMap<Option<String>, (Vec<TapId>, u64)>>,
+    waiting: HashMap<String, Waiting>,
     batches_seen: Vec<String>,
+    batch_sizes: Vec<usize>,
     upload_faults: VecDeque<Fault>,
     roster_since: Vec<u64>,
     counter: u64,
@@ -247,6 +251,11 @@ impl FakeField {
         self.st().batches_seen.clone()
     }
 
+    /// The number of taps of every batch received, in order.
+    pub fn batch_sizes(&self) -> Vec<usize> {
+        self.st().batch_sizes.clone()
+    }
+
     /// The `since` of every roster request, in order.
     pub fn roster_requests(&self) -> Vec<u64> {
         self.st().roster_since.clone()
@@ -287,11 +296,12 @@ impl FakeField {
             .get(project)
             .and_then(|r| r.rows.get(my_key_id))
             .map_or(POINTS, |r| r.points);
-        let result = if st.granted.contains_key(&key) {
-            TapResult::AlreadyGranted
-        } else {
-            st.granted.insert(key, 1);
-            TapResult::Granted
+        let result = match st.granted.entry(key) {
+            std::collections::hash_map::Entry::Occupied(_) => TapResult::AlreadyGranted,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(1);
+                TapResult::Granted
+            }
         };
         TapOutcome {
             tap_id: tap_id.clone(),
@@ -503,6 +513,7 @@ impl FieldApi for FakeField {
             return Err(err(400, ErrorCode::BatchFormat, "fake: batch size".into()));
         }
         st.batches_seen.push(batch.batch_id.clone());
+        st.batch_sizes.push(batch.taps.len());
         let outcomes = batch
             .taps
             .iter()
