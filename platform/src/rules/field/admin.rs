@@ -284,7 +284,7 @@ pub fn history(app: &Platform, my_key_id: &str) -> ApiResult<GrantHistory> {
         {
             Some(b) => {
                 b.points += g.points as u64;
-                b.next_expiry = b.next_expiry.min(Some(g.expires_at)).or(Some(g.expires_at));
+                b.next_expiry = Some(b.next_expiry.map_or(g.expires_at, |e| e.min(g.expires_at)));
             }
             None => {
                 let point_name = store

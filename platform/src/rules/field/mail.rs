@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use mynapoint_contract::grant::admin::OutboxMail;
 
-use crate::rules::error::{ApiError, ApiResult};
+use crate::rules::error::ApiResult;
 use crate::rules::Platform;
 use crate::store::grants;
 
@@ -71,16 +71,11 @@ pub fn drain(app: &Platform, mailer: &dyn Mailer) -> ApiResult<u32> {
     Ok(sent)
 }
 
-/// Drains with the platform's configured mailer.
+/// Drains with the platform's configured mailer ([`SpoolMailer`] on
+/// `mail_spool`).
 pub fn drain_configured(app: &Platform) -> ApiResult<u32> {
     let mailer = SpoolMailer {
         folder: app.config.mail_spool.clone(),
     };
-    drain(app, &mailer).map_err(|e| {
-        if e.code == crate::rules::error::ErrorCode::Internal {
-            e
-        } else {
-            ApiError::internal(e)
-        }
-    })
+    drain(app, &mailer)
 }
