@@ -220,6 +220,11 @@ impl BlockingPlatform {
         self.running.as_ref().expect("running").with_store(f)
     }
 
+    /// The administrator's token of the `/v1/admin/...` API, if set.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.running.as_ref().expect("running").admin_token()
+    }
+
     pub fn shutdown(mut self) {
         self.stop();
     }
