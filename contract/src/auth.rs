@@ -49,13 +49,7 @@ impl IdempotencyKey {
     /// digits, either case; surrounding spaces ignored), kept in lower case.
     /// `None` for anything else (braced, URN or unhyphenated forms too).
     pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        if text.len() != 36 {
-            return None;
-        }
-        uuid::Uuid::parse_str(text)
-            .ok()
-            .map(|u| Self(u.hyphenated().to_string()))
+        hyphenated_uuid(text.trim()).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -67,6 +61,18 @@ impl Default for IdempotencyKey {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// `text` as a UUID in its hyphenated form (8-4-4-4-12 hex digits, either
+/// case), in lower case; `None` for any other form (braced, URN,
+/// unhyphenated) or anything else.
+pub(crate) fn hyphenated_uuid(text: &str) -> Option<String> {
+    if text.len() != 36 {
+        return None;
+    }
+    uuid::Uuid::parse_str(text)
+        .ok()
+        .map(|u| u.hyphenated().to_string())
 }
 
 /// A certificate serial as the API writes it: upper-case hex without

@@ -67,12 +67,7 @@ impl TapId {
 
     /// A hyphenated UUID (either case) as a tap ID; `None` otherwise.
     pub fn parse(text: &str) -> Option<Self> {
-        if text.len() != 36 {
-            return None;
-        }
-        uuid::Uuid::parse_str(text)
-            .ok()
-            .map(|u| Self(u.hyphenated().to_string()))
+        crate::auth::hyphenated_uuid(text).map(Self)
     }
 
     pub fn as_str(&self) -> &str {

@@ -118,6 +118,18 @@ impl JsonBody {
     }
 }
 
+/// An Argon2id hash of `password` at `cost`, computed on a blocking thread
+/// (it takes tens of milliseconds by design).
+pub async fn hash_password(
+    cost: crate::crypto::PasswordHashCost,
+    password: mynapoint_contract::Secret,
+) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || cost.hash(&password))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -315,11 +315,7 @@ pub async fn issue(
     let session = &auth.session;
     ensure_chosen_in_session(session, mode, id)?;
 
-    let cost = app.config.password_hash;
-    let hash = tokio::task::spawn_blocking(move || cost.hash(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let hash = super::fields::hash_password(app.config.password_hash, password).await?;
     let now = app.clock.now();
     let result = app
         .store

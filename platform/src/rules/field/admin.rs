@@ -6,8 +6,7 @@
 
 use mynapoint_contract::grant::admin::{Balance, GrantHistory, Outbox, TerminalInfo};
 use mynapoint_contract::grant::{
-    check_point_id, check_project_id, check_terminal_id, GrantProject, Municipality,
-    ROSTER_SALT_LEN,
+    check_point_id, check_project_id, GrantProject, Municipality, ROSTER_SALT_LEN,
 };
 use mynapoint_contract::{check_municipality, Secret};
 use rand::RngCore;
@@ -190,15 +189,7 @@ fn terminal_info(app: &Platform, terminal_id: &str) -> ApiResult<TerminalInfo> {
 
 /// `POST /v1/admin/terminals`: the password is stored as an Argon2id hash.
 pub async fn add_terminal(app: &Platform, body: &JsonBody) -> ApiResult<TerminalInfo> {
-    let terminal_id = body.str("terminal_id")?.to_owned();
-    check_terminal_id(&terminal_id).map_err(|p| {
-        ApiError::refused_field(
-            ErrorCode::TerminalIdFormat,
-            "terminal_id",
-            "A terminal ID is exactly 8 half-width digits.",
-            p,
-        )
-    })?;
+    let terminal_id = super::terminal_id_of(body)?;
     let code = municipality_code(body, "municipality_code")?;
     let password = Secret::new(body.str("password")?);
     let len = password.expose().chars().count();
@@ -210,11 +201,7 @@ pub async fn add_terminal(app: &Platform, body: &JsonBody) -> ApiResult<Terminal
         .field("password"));
     }
     existing_municipality(app, &code)?;
-    let cost = app.config.password_hash;
-    let hash = tokio::task::spawn_blocking(move || cost.hash(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let hash = crate::rules::fields::hash_password(app.config.password_hash, password).await?;
     let now = app.clock.now();
     let inserted = app
         .store
@@ -230,14 +217,7 @@ pub async fn add_terminal(app: &Platform, body: &JsonBody) -> ApiResult<Terminal
 /// `POST /v1/admin/terminals/{terminal_id}/re-register`: forgets the
 /// device (and the lock) and ends the terminal's tokens.
 pub fn re_register(app: &Platform, terminal_id: &str) -> ApiResult<TerminalInfo> {
-    check_terminal_id(terminal_id).map_err(|p| {
-        ApiError::refused_field(
-            ErrorCode::TerminalIdFormat,
-            "terminal_id",
-            "A terminal ID is exactly 8 half-width digits.",
-            p,
-        )
-    })?;
+    super::terminal_id_format(terminal_id)?;
     let found = app
         .store
         .lock()

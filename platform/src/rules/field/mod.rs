@@ -25,7 +25,7 @@ pub mod roster;
 pub mod taps;
 pub mod terminal;
 
-use mynapoint_contract::grant::check_project_id;
+use mynapoint_contract::grant::{check_project_id, check_terminal_id};
 
 use super::error::{ApiError, ApiResult, ErrorCode};
 use super::Platform;
@@ -48,6 +48,25 @@ pub fn terminal_project(
         .field("project_id"));
     }
     Ok(project)
+}
+
+/// A terminal ID's form (8 digits), refused as `terminal_id_format`.
+pub fn terminal_id_format(terminal_id: &str) -> ApiResult<()> {
+    check_terminal_id(terminal_id).map_err(|p| {
+        ApiError::refused_field(
+            ErrorCode::TerminalIdFormat,
+            "terminal_id",
+            "A terminal ID is exactly 8 half-width digits.",
+            p,
+        )
+    })
+}
+
+/// The `terminal_id` of a body, checked for its form.
+pub fn terminal_id_of(body: &super::fields::JsonBody) -> ApiResult<String> {
+    let terminal_id = body.str("terminal_id")?.to_owned();
+    terminal_id_format(&terminal_id)?;
+    Ok(terminal_id)
 }
 
 /// The project `project_id`: its format and its existence.

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use mynapoint_contract::grant::{
-    check_device_fingerprint, check_terminal_id, TerminalLoginResponse, DEVICE_PUBLIC_KEY_LEN,
+    check_device_fingerprint, TerminalLoginResponse, DEVICE_PUBLIC_KEY_LEN,
 };
 use mynapoint_contract::{Secret, SessionToken};
 use rand::RngCore;
@@ -121,15 +121,7 @@ pub fn parse_device_key(text: &str, field: &str) -> ApiResult<Vec<u8>> {
 
 /// `POST /v1/field/login`.
 pub async fn login(app: &Platform, body: &JsonBody) -> ApiResult<TerminalLoginResponse> {
-    let terminal_id = body.str("terminal_id")?.to_owned();
-    check_terminal_id(&terminal_id).map_err(|p| {
-        ApiError::refused_field(
-            ErrorCode::TerminalIdFormat,
-            "terminal_id",
-            "A terminal ID is exactly 8 half-width digits.",
-            p,
-        )
-    })?;
+    let terminal_id = super::terminal_id_of(body)?;
     let password = Secret::new(body.str("password")?);
     let device_key = parse_device_key(body.str("device_public_key")?, "device_public_key")?;
     let fingerprint = body.str("device_fingerprint")?.to_owned();
