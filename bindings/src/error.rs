@@ -70,9 +70,6 @@ pub enum MynaError {
     /// A call came before [`crate::init`] (or the runtime could not start).
     #[error("the library is not initialised: {detail}")]
     NotInitialized { detail: String },
-    /// Another call on the same object is still running: one at a time.
-    #[error("another operation of this object is still running")]
-    Busy,
     /// The operation was cancelled before it finished.
     #[error("the operation was cancelled")]
     Cancelled,

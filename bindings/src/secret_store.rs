@@ -7,19 +7,19 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum SecretStoreError {
     /// The keystore is locked (device not unlocked since boot) or refused.
-    #[error("the keystore is unavailable: {message}")]
-    Unavailable { message: String },
+    #[error("the keystore is unavailable: {reason}")]
+    Unavailable { reason: String },
     /// The wrapped secret exists but cannot be unwrapped (key invalidated,
     /// e.g. after the screen lock was removed).
-    #[error("the stored secret cannot be unwrapped: {message}")]
-    Corrupted { message: String },
+    #[error("the stored secret cannot be unwrapped: {reason}")]
+    Corrupted { reason: String },
 }
 
 /// An unexpected Kotlin or Swift exception: the store is unavailable.
 impl From<uniffi::UnexpectedUniFFICallbackError> for SecretStoreError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         SecretStoreError::Unavailable {
-            message: format!("unexpected error in the secret store: {}", e.reason),
+            reason: format!("unexpected error in the secret store: {}", e.reason),
         }
     }
 }

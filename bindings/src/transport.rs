@@ -53,8 +53,8 @@ pub enum TransportError {
     #[error("the card was reset before the command was sent")]
     CardReset,
     /// Any other reader or platform error (never the command's bytes).
-    #[error("reader error: {message}")]
-    Io { message: String },
+    #[error("reader error: {reason}")]
+    Io { reason: String },
 }
 
 /// A Kotlin or Swift exception that is not a [`TransportError`] arrives
@@ -62,7 +62,7 @@ pub enum TransportError {
 impl From<uniffi::UnexpectedUniFFICallbackError> for TransportError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         TransportError::Io {
-            message: format!("unexpected error in the card transport: {}", e.reason),
+            reason: format!("unexpected error in the card transport: {}", e.reason),
         }
     }
 }
@@ -73,7 +73,7 @@ impl From<TransportError> for core_card::TransportError {
             TransportError::TagLost => Self::TagLost,
             TransportError::Timeout => Self::Timeout,
             TransportError::CardReset => Self::CardReset,
-            TransportError::Io { message } => Self::Io(message),
+            TransportError::Io { reason } => Self::Io(reason),
         }
     }
 }

@@ -37,7 +37,7 @@ impl SimulatedCard {
     pub fn new(pin: String, code_b: String) -> Result<Arc<Self>, TestSetupError> {
         let spec = CardSpec::new().auth_pin(&pin).code_b(&code_b);
         let card = SimCard::in_memory(spec).map_err(|e| TestSetupError::Failed {
-            message: e.to_string(),
+            reason: e.to_string(),
         })?;
         Ok(Arc::new(Self {
             card: card.shared(),

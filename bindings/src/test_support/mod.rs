@@ -16,8 +16,8 @@ use crate::error::MynaError;
 /// A test fixture could not be made.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum TestSetupError {
-    #[error("test setup failed: {message}")]
-    Failed { message: String },
+    #[error("test setup failed: {reason}")]
+    Failed { reason: String },
 }
 use crate::runtime::run;
 

@@ -24,7 +24,7 @@ impl EmbeddedPlatform {
             ..Config::ephemeral()
         };
         let platform = BlockingPlatform::start(config).map_err(|e| TestSetupError::Failed {
-            message: format!("the embedded platform did not start: {e}"),
+            reason: format!("the embedded platform did not start: {e}"),
         })?;
         Ok(Arc::new(Self {
             base_url: platform.base_url().to_owned(),
