@@ -58,7 +58,7 @@ gcc -fsyntax-only -x c -std=c11 -Wall -Werror -D_Nullable= -D_Nonnull= -include 
 strip -o "$OUT/lib/libmynapoint_ffi.stripped.so" "$OUT/lib/libmynapoint_ffi.so"
 
 if [ "$mode" = ship ]; then
-    bash scripts/size-report.sh "$OUT/lib/libmynapoint_ffi.so" "$OUT/lib/libmynapoint_ffi.stripped.so" \
+    python3 scripts/size-report.py "$OUT/lib/libmynapoint_ffi.so" "$OUT/lib/libmynapoint_ffi.stripped.so" \
         | tee "$OUT/size.txt"
 fi
 echo "bindings in $OUT ($mode build)"
