@@ -77,3 +77,14 @@ where
         Err(_) => Err(MynaError::Cancelled),
     }
 }
+
+/// Starts `work` on the library's runtime without waiting for it (test
+/// support's background servers).
+#[cfg(feature = "test-support")]
+pub(crate) fn spawn_detached<F>(work: F) -> Result<(), MynaError>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    drop(runtime()?.spawn(work));
+    Ok(())
+}

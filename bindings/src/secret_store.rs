@@ -24,13 +24,13 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for SecretStoreError {
     }
 }
 
-/// Secrets by name, wrapped by the platform keystore; implemented by the shell.
+/// Secrets by name, wrapped by the platform keystore; implemented by the
+/// shell. Names are short ASCII (`[a-z0-9.-]`); values a few dozen bytes.
+/// A value is kept for the app's installation (never in backups).
 #[uniffi::export(with_foreign)]
 pub trait SecretStore: Send + Sync {
-    /// The secret stored under `name`, or `None` when there is none.
-    fn load(&self, name: String) -> Result<Option<Vec<u8>>, SecretStoreError>;
-    /// Stores `secret` under `name`, replacing any earlier one.
-    fn store(&self, name: String, secret: Vec<u8>) -> Result<(), SecretStoreError>;
-    /// Removes the secret under `name` (nothing when there is none).
-    fn delete(&self, name: String) -> Result<(), SecretStoreError>;
+    /// The secret called `name`, or `None` when there is none.
+    fn get(&self, name: String) -> Result<Option<Vec<u8>>, SecretStoreError>;
+    /// Keeps `value` under `name`, replacing any other.
+    fn put(&self, name: String, value: Vec<u8>) -> Result<(), SecretStoreError>;
 }

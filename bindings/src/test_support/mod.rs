@@ -6,9 +6,11 @@
 //! Never in a shipped build.
 
 mod card;
+mod network;
 mod platform;
 
 pub use card::SimulatedCard;
+pub use network::NetworkSwitch;
 pub use platform::EmbeddedPlatform;
 
 use crate::error::MynaError;

@@ -15,7 +15,7 @@ final class KeychainSecretStore: SecretStore, @unchecked Sendable {
         ]
     }
 
-    func load(name: String) throws -> Data? {
+    func get(name: String) throws -> Data? {
         var q = query(name)
         q[kSecReturnData as String] = true
         q[kSecMatchLimit as String] = kSecMatchLimitOne
@@ -33,10 +33,10 @@ final class KeychainSecretStore: SecretStore, @unchecked Sendable {
         }
     }
 
-    func store(name: String, secret: Data) throws {
+    func put(name: String, value: Data) throws {
         try delete(name: name)
         var q = query(name)
-        q[kSecValueData as String] = secret
+        q[kSecValueData as String] = value
         q[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
         let status = SecItemAdd(q as CFDictionary, nil)
         guard status == errSecSuccess else {
@@ -44,7 +44,7 @@ final class KeychainSecretStore: SecretStore, @unchecked Sendable {
         }
     }
 
-    func delete(name: String) throws {
+    private func delete(name: String) throws {
         let status = SecItemDelete(query(name) as CFDictionary)
         guard status == errSecSuccess || status == errSecItemNotFound else {
             throw SecretStoreError.Unavailable(reason: "SecItemDelete \(status)")

@@ -36,7 +36,7 @@ class KeystoreSecretStore(context: Context) : SecretStore {
         return gen.generateKey()
     }
 
-    override fun load(name: String): ByteArray? = guard {
+    override fun get(name: String): ByteArray? = guard {
         val stored = prefs.getString(name, null) ?: return@guard null
         val bytes = Base64.decode(stored, Base64.NO_WRAP)
         val cipher = Cipher.getInstance(TRANSFORMATION)
@@ -45,17 +45,13 @@ class KeystoreSecretStore(context: Context) : SecretStore {
         cipher.doFinal(bytes, IV_LEN, bytes.size - IV_LEN)
     }
 
-    override fun store(name: String, secret: ByteArray) = guard {
+    override fun put(name: String, value: ByteArray) = guard {
         val cipher = Cipher.getInstance(TRANSFORMATION)
         cipher.init(Cipher.ENCRYPT_MODE, key())
         cipher.updateAAD(name.toByteArray())
-        val wrapped = cipher.iv + cipher.doFinal(secret)
-        secret.fill(0)
+        val wrapped = cipher.iv + cipher.doFinal(value)
+        value.fill(0)
         check(prefs.edit().putString(name, Base64.encodeToString(wrapped, Base64.NO_WRAP)).commit())
-    }
-
-    override fun delete(name: String) = guard {
-        check(prefs.edit().remove(name).commit())
     }
 
     private inline fun <T> guard(block: () -> T): T = try {
