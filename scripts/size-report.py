@@ -2,7 +2,8 @@
 """Size report of the phone library: the stripped size, and the code and
 data each crate adds, from the symbols of the UNSTRIPPED build (nm -S,
 demangled). After LTO, inlined code is counted in the crate whose function
-it was inlined into; symbols without a crate path (C code such as SQLite or
+it was inlined into, and a standard-library generic (drop_in_place<T>, …)
+in the crate of its type parameter; symbols without a crate path (C code such as SQLite or
 ring's assembly, compiler runtime) are grouped by their kind.
 
     python3 scripts/size-report.py UNSTRIPPED.so STRIPPED.so
@@ -16,7 +17,22 @@ import sys
 PATH_START = re.compile(r"^(?:<+|&|\*const |\*mut |dyn )*([A-Za-z_][A-Za-z0-9_]*)::")
 
 
+STD = {"core", "alloc", "std"}
+INNER = re.compile(r"[<, ]&?(?:mut )?([a-z_][a-z0-9_]*)::")
+
+
 def crate_of(name):
+    crate = crate_of_path(name)
+    if crate in STD:
+        # A generic of the standard library (drop_in_place<T>, Vec<T>, …)
+        # instantiated for a crate's type: that crate pays for it.
+        for inner in INNER.findall(name):
+            if inner not in STD:
+                return inner
+    return crate
+
+
+def crate_of_path(name):
     # `<impl Trait for Type>` -> the crate of Type (the implementing side).
     m = re.match(r"^<(.+?) as ", name)
     if m:
