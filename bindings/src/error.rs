@@ -113,3 +113,47 @@ from_core!(
     mynapoint_core::resident::ResidentError,
     mynapoint_core::platform::PlatformError,
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mynapoint_core::card::PinError;
+    use mynapoint_core::pin::PinKind as CorePin;
+
+    #[test]
+    fn a_core_failure_arrives_whole() {
+        let e: MynaError = PinError::WrongPin {
+            kind: CorePin::UserAuth,
+            tries_left: 2,
+        }
+        .into();
+        let MynaError::Failed {
+            code,
+            retry,
+            retry_code,
+            message_ja,
+            message_en,
+            pin,
+            tries_left,
+            ..
+        } = e
+        else {
+            panic!("not Failed: {e:?}");
+        };
+        assert_eq!(code, "wrong_pin");
+        assert_eq!(retry, RetryHint::ReenterField);
+        assert_eq!(retry_code, "reenter_field");
+        assert_eq!(tries_left, Some(2));
+        assert_eq!(pin, Some(PinKind::UserAuth));
+        assert!(message_ja.contains('2') && message_en.contains('2'));
+        assert_ne!(message_ja, message_en);
+    }
+
+    #[test]
+    fn every_retry_hint_has_its_mirror() {
+        for hint in failure::RetryHint::ALL {
+            let mirrored: RetryHint = hint.into();
+            assert_eq!(format!("{mirrored:?}"), format!("{hint:?}"));
+        }
+    }
+}

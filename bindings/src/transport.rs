@@ -118,3 +118,68 @@ impl core_card::CardTransport for ForeignTransport {
         Ok(response)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mynapoint_core::card::CardTransport as _;
+
+    struct Answers(Vec<u8>);
+
+    #[async_trait]
+    impl CardTransport for Answers {
+        fn capabilities(&self) -> ReaderCapabilities {
+            ReaderCapabilities {
+                max_command_len: 261,
+                max_response_len: 258,
+                extended_length: false,
+            }
+        }
+        async fn transceive(&self, _: Vec<u8>) -> Result<Vec<u8>, TransportError> {
+            Ok(self.0.clone())
+        }
+    }
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+
+    #[test]
+    fn an_answer_without_sw1_sw2_is_a_lost_tag() {
+        let t = ForeignTransport(Arc::new(Answers(vec![0x90])));
+        assert_eq!(
+            block(t.transceive(&[0, 0xA4, 4, 0])),
+            Err(core_card::TransportError::TagLost)
+        );
+        let t = ForeignTransport(Arc::new(Answers(vec![0x01, 0x90, 0x00])));
+        assert_eq!(
+            block(t.transceive(&[0, 0xB0, 0, 0])),
+            Ok(vec![0x01, 0x90, 0x00])
+        );
+        assert_eq!(
+            t.capabilities(),
+            core_card::ReaderCapabilities::SHORT_ONLY,
+            "the shell's capabilities reach the core as given"
+        );
+    }
+
+    #[test]
+    fn an_unexpected_shell_exception_is_an_io_error_that_may_have_reached_the_card() {
+        let e: TransportError =
+            uniffi::UnexpectedUniFFICallbackError::new("java.lang.IllegalStateException").into();
+        let core: core_card::TransportError = e.into();
+        assert!(matches!(&core, core_card::TransportError::Io(m) if m.contains("IllegalState")));
+        assert!(core.may_have_reached_card());
+    }
+
+    #[test]
+    fn each_transport_error_keeps_its_meaning() {
+        use core_card::TransportError as C;
+        assert_eq!(C::from(TransportError::TagLost), C::TagLost);
+        assert_eq!(C::from(TransportError::Timeout), C::Timeout);
+        assert_eq!(C::from(TransportError::CardReset), C::CardReset);
+    }
+}
