@@ -94,3 +94,70 @@ final class NFCTapSession: NSObject, NFCTagReaderSessionDelegate, @unchecked Sen
         }
     }
 }
+
+/// Waits for one card in its own reader session and hands back its
+/// transport; the session stays open while the core reads the card and is
+/// ended when the transport is released.
+final class NFCTagWaiter: NSObject, NFCTagReaderSessionDelegate, @unchecked Sendable {
+    private var continuation: CheckedContinuation<CardTransport, Error>?
+    private var session: NFCTagReaderSession?
+
+    func waitForCard(prompt: String) async throws -> CardTransport {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<CardTransport, Error>) in
+                continuation = c
+                session = NFCTagReaderSession(pollingOption: .iso14443, delegate: self, queue: nil)
+                session?.alertMessage = prompt
+                session?.begin()
+            }
+        } onCancel: {
+            self.session?.invalidate()
+        }
+    }
+
+    func tagReaderSessionDidBecomeActive(_ session: NFCTagReaderSession) {}
+
+    func tagReaderSession(_ session: NFCTagReaderSession, didInvalidateWithError error: Error) {
+        continuation?.resume(throwing: TransportError.TagLost)
+        continuation = nil
+    }
+
+    func tagReaderSession(_ session: NFCTagReaderSession, didDetect tags: [NFCTag]) {
+        guard let first = tags.first, case let .iso7816(tag) = first else {
+            session.restartPolling()
+            return
+        }
+        session.connect(to: first) { [weak self] error in
+            guard let self = self else { return }
+            if let error = error {
+                self.continuation?.resume(throwing: TransportError.Io(reason: String(describing: error)))
+            } else {
+                self.continuation?.resume(returning: SessionBoundTransport(tag: tag, session: session))
+            }
+            self.continuation = nil
+        }
+    }
+}
+
+/// A transport that ends its reader session when released (after the tap).
+final class SessionBoundTransport: CardTransport, @unchecked Sendable {
+    private let inner: CoreNFCTransport
+    private let session: NFCTagReaderSession
+
+    init(tag: NFCISO7816Tag, session: NFCTagReaderSession) {
+        inner = CoreNFCTransport(tag: tag)
+        self.session = session
+    }
+
+    deinit {
+        session.invalidate()
+    }
+
+    func capabilities() -> ReaderCapabilities {
+        inner.capabilities()
+    }
+
+    func transceive(command: Data) async throws -> Data {
+        try await inner.transceive(command: command)
+    }
+}
