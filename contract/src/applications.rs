@@ -1,19 +1,21 @@
 //! My Number Points applications: `POST /v1/applications/content-to-sign`,
 //! `POST /v1/applications`, `GET /v1/applications/mine`; the canonical
-//! content the card signs, the masked payment ID, and the rules of the
+//! content the card signs (with the point categories applied for, see
+//! [`crate::categories`]), the masked payment ID, and the rules of the
 //! phone number's last digits and of a child's birth date.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::base64_field::{b64, b64_digest, b64_opt};
+use crate::categories::{categories_text, AppliedCategory, Category};
 use crate::date::CivilDate;
 use crate::field::{check_text, FieldProblem};
 use crate::secret::Secret;
 use crate::services::Charset;
 
 /// The first line of the canonical content (with its newline).
-pub const CONTENT_PREFIX: &str = "mynapoint-application-v1\n";
+pub const CONTENT_PREFIX: &str = "mynapoint-application-v2\n";
 /// A legal representative applies for a child younger than this (years).
 pub const CHILD_AGE_LIMIT: u32 = 15;
 /// The earliest birth year the API takes.
@@ -37,6 +39,9 @@ pub struct ApplicationContent {
     /// the child's card login); absent or null otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub for_child: Option<ForChild>,
+    /// The point categories applied for: at least one, each once, each open
+    /// to the person ([`crate::categories::check_categories`]).
+    pub categories: Vec<Category>,
 }
 
 /// `for_child` of an application: the child's birth date and the
@@ -65,7 +70,8 @@ impl ApplicationContent {
     /// session, never shown: a signature works only in the session that
     /// asked for it), `service_id`, `terms_version`, `payment_id`,
     /// lower-case hex of SHA-256 of the security codes joined by `\n`, the
-    /// phone digits or nothing; for a child application one more line,
+    /// phone digits or nothing, `categories:` and
+    /// [`crate::categories::categories_text`]; for a child application one more line,
     /// `child:<birth_date>:<representative serial>` (upper hex without
     /// leading zero bytes, [`crate::certificate_serial_text`]).
     ///
@@ -76,11 +82,12 @@ impl ApplicationContent {
         let joined = Secret::new(codes.join("\n"));
         let codes_hash = hex::encode(Sha256::digest(joined.expose().as_bytes()));
         let mut text = format!(
-            "{CONTENT_PREFIX}{session_id}\n{}\n{}\n{}\n{codes_hash}\n{}\n",
+            "{CONTENT_PREFIX}{session_id}\n{}\n{}\n{}\n{codes_hash}\n{}\ncategories:{}\n",
             self.service_id,
             self.terms_version,
             self.payment_id.expose(),
             self.phone_last4().unwrap_or(""),
+            categories_text(&self.categories),
         );
         if let (Some(child), Some(serial)) = (&self.for_child, representative_serial) {
             text.push_str(&format!("child:{}:{serial}\n", child.birth_date));
@@ -146,8 +153,13 @@ pub struct ChildInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentSummary {
     pub service_name: String,
-    /// [`mask_payment_id`].
-    pub payment_id_masked: String,
+    /// [`mask_payment_id`]; null for a category addition (the account is
+    /// the one the service already holds).
+    pub payment_id_masked: Option<String>,
+    /// The categories the card signs for, in [`Category::ALL`] order.
+    pub categories: Vec<Category>,
+    /// Their amounts together, in yen (category (1): the most it gives).
+    pub total_yen: u32,
 }
 
 /// `POST /v1/applications/content-to-sign` -> 200.
@@ -191,12 +203,17 @@ pub struct Application {
     pub status: ApplicationStatus,
     pub service_id: String,
     pub service_name: String,
-    /// [`mask_payment_id`].
-    pub payment_id_masked: String,
+    /// [`mask_payment_id`]; null for an application on the 1st
+    /// installment's service (its account is the one chosen then).
+    pub payment_id_masked: Option<String>,
     /// Unix seconds.
     pub submitted_at: u64,
     /// A child application; null otherwise.
     pub for_child: Option<ChildInfo>,
+    /// The categories applied for, each with its state, in [`Category::ALL`]
+    /// order (absent from an older server: read as none).
+    #[serde(default)]
+    pub categories: Vec<AppliedCategory>,
 }
 
 #[cfg(test)]
@@ -211,6 +228,7 @@ mod tests {
             security_codes: vec!["4821".into()],
             phone_last4: None,
             for_child: None,
+            categories: vec![Category::HealthInsurance, Category::CardAcquisition],
         }
     }
 
@@ -218,7 +236,7 @@ mod tests {
     fn the_canonical_content_is_the_documented_text() {
         let codes = hex::encode(Sha256::digest(b"4821"));
         let ordinary = format!(
-            "mynapoint-application-v1\nS\naeon-card-waon\n2022-06\n1234567890123456\n{codes}\n\n"
+            "mynapoint-application-v2\nS\naeon-card-waon\n2022-06\n1234567890123456\n{codes}\n\ncategories:card_acquisition,health_insurance\n"
         );
         let c = content();
         assert_eq!(c.canonical_text("S", None).expose(), ordinary);
@@ -236,8 +254,11 @@ mod tests {
         });
         let text = format!("{ordinary}child:20150401:1A2B\n");
         assert_eq!(child.canonical_text("S", Some("1A2B")).expose(), text);
-        // The session id is part of what is signed.
+        // The session id is part of what is signed, and so are the categories.
         assert_ne!(c.digest("T", None), d);
+        let mut fewer = content();
+        fewer.categories.pop();
+        assert_ne!(fewer.digest("S", None), d);
     }
 
     #[test]
@@ -292,6 +313,7 @@ mod tests {
         assert_eq!(
             keys,
             [
+                "categories",
                 "payment_id",
                 "security_codes",
                 "service_id",

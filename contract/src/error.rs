@@ -107,6 +107,18 @@ error_codes! {
     RepresentativeIsApplicant = ("representative_is_applicant", 400),
     RepresentativeSignatureInvalid = ("representative_signature_invalid", 401),
     PaymentAccountInUse = ("payment_account_in_use", 409),
+    /// No category chosen, or one twice (`field`: `categories`).
+    CategoriesFormat = ("categories_format", 400),
+    /// A category is not open to the person yet (`field`:
+    /// `categories[i]`; the message says what to register first, and where).
+    CategoryNotAvailable = ("category_not_available", 409),
+    /// The application already covers this category (`field`: `categories[i]`).
+    CategoryAlreadyApplied = ("category_already_applied", 409),
+    /// The person's one service is chosen already (at the 1st installment
+    /// or in their application) and cannot be changed (`field`: `service_id`).
+    ServiceCannotChange = ("service_cannot_change", 409),
+    /// Administration: bad eligibility facts (`field` names the value).
+    EligibilityFormat = ("eligibility_format", 400),
     /// Field app: the terminal ID is not 8 digits.
     TerminalIdFormat = ("terminal_id_format", 400),
     /// Field app: no terminal with this ID.
@@ -216,7 +228,9 @@ impl ErrorCode {
             | ParticipantFormat
             | RosterRowFormat
             | DeviceKeyFormat
-            | DeviceFingerprintFormat => ErrorClass::Field,
+            | DeviceFingerprintFormat
+            | CategoriesFormat
+            | EligibilityFormat => ErrorClass::Field,
             Unauthenticated | SessionExpired | ChallengeUnknown | ChallengeExpired
             | ChallengeUsed | FreshLoginRequired | NoMoreCandidates | OwnChoiceExhausted => {
                 ErrorClass::Session
@@ -246,7 +260,10 @@ impl ErrorCode {
             | AlreadyOnRoster
             | NotWaiting
             | MunicipalityUnknown
-            | AlreadyExists => ErrorClass::State,
+            | AlreadyExists
+            | CategoryNotAvailable
+            | CategoryAlreadyApplied
+            | ServiceCannotChange => ErrorClass::State,
             IdempotencyInProgress | Internal => ErrorClass::Retry,
             Other(_) => ErrorClass::Unknown,
         }

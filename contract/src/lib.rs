@@ -2,7 +2,8 @@
 //!
 //! - the request and response bodies of every route (serde; JSON field names
 //!   are the Rust field names unless stated), grouped by route family:
-//!   [`auth`], [`my_key_id`], [`services`], [`applications`], [`health`],
+//!   [`auth`], [`my_key_id`], [`services`], [`applications`] (with the
+//!   point [`categories`] of the 2nd installment), [`health`],
 //!   and the field point-grant app's [`grant`] (with its administration API);
 //! - one [`ErrorCode`] enum with the HTTP status of each code, and the error
 //!   body [`ErrorResponse`];
@@ -21,6 +22,7 @@
 pub mod applications;
 pub mod auth;
 mod base64_field;
+pub mod categories;
 pub mod date;
 pub mod error;
 pub mod field;
@@ -32,6 +34,7 @@ pub mod services;
 
 pub use applications::*;
 pub use auth::*;
+pub use categories::*;
 pub use error::{ErrorBody, ErrorClass, ErrorCode, ErrorResponse};
 pub use field::FieldProblem;
 pub use health::Health;

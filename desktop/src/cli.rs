@@ -168,12 +168,17 @@ that do not apply are skipped, e.g. the My Key ID part when the card's person ha
    5. notifications (only with an e-mail): `all`, `none`, or a comma list of
       granted, expired, password, my-key-id
    6. base municipality: 6-digit code with its check digit (e.g. 131016)
-   7. a search keyword (e.g. イオン), then the number of the service in the list shown
+   7. the point categories, only when more than one is open: their numbers separated by
+      commas (e.g. `1,2`; empty: every open one). A person whose service is chosen
+      already (their application's, or the 1st installment's) goes on at 10 with it.
+   8. a search keyword (e.g. イオン), then the number of the service in the list shown
       (empty: search again)
-   8. `y` to accept the terms (`n`: choose another service)
-   9. payment ID, each security code of the service, last 4 phone digits (empty: none)
-  10. `y` to apply after the review (`n`: enter the payment details again)
-  11. the PIN again, for the card's signature (same last-try rule)
+   9. `y` to accept the terms (`n`: choose another service)
+  10. payment ID, each security code of the service, last 4 phone digits (empty: none)
+      (not asked on a service chosen already)
+  11. `y` to apply after the review (`n`: enter the payment details again; on a service
+      chosen already `n` ends the flow)
+  12. the PIN again, for the card's signature (same last-try rule)
 Each answer is checked as it is entered: a refused one prints one line
 (`invalid_field (payment_id, wrong_length): ...`) and the next line answers that field
 again; a second entry that does not match the first (password, e-mail) asks BOTH
@@ -231,7 +236,8 @@ is chosen, signs last). Answers: prompted on a terminal; when standard input is 
 terminal, one answer per line, in this order (steps that do not apply are skipped):
    1. the child's PIN for card login (4 digits); when only 1 try is left, first `last try`
    2-6. the child's My Key ID and registration, as in `mynapoint resident --help`
-      (only when the child has no My Key ID yet)
+      (only when the child has no My Key ID yet); then the child's point categories, only
+      when more than one is open to the child (as in `mynapoint resident --help`)
    7. the child's birth date, YYYYMMDD (under 15 today)
    8. a search keyword, then the number of the service (empty: search again)
    9. `y` to accept the terms

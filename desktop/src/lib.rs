@@ -2,6 +2,7 @@
 //!
 //! The binary (`src/main.rs`) only parses the command line and calls [`run`].
 
+pub mod card_feed;
 mod card_errors;
 pub mod cli;
 pub mod commands;

@@ -146,6 +146,36 @@ impl PlatformLink {
         &self.base_url
     }
 
+    /// Sets a person's eligibility facts on the embedded platform (the
+    /// demo's seed data; an external platform takes them through its
+    /// administration API). No effect on an external platform.
+    pub fn set_eligibility(
+        &self,
+        person: &mynapoint_core::platform::PersonEligibility,
+    ) -> Result<(), Failure> {
+        let Some(embedded) = &self.embedded else {
+            return Ok(());
+        };
+        embedded
+            .with_store(|s| {
+                s.set_eligibility(
+                    &person.issuer,
+                    &person.subject_cn,
+                    &person.facts,
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs() as i64),
+                )
+            })
+            .map_err(|e| {
+                Failure::new(
+                    Exit::Platform,
+                    "platform_store",
+                    format!("cannot set the eligibility facts: {e}"),
+                )
+            })
+    }
+
     pub fn is_embedded(&self) -> bool {
         self.embedded.is_some()
     }

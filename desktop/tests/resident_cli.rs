@@ -98,6 +98,28 @@ fn the_demo_ends_with_a_submitted_application() {
     assert!(summary["service_id"]
         .as_str()
         .is_some_and(|s| !s.is_empty()));
+    // The first person is eligible for all three categories (20,000 yen);
+    // the second applies for (1), then adds (2) on the same application.
+    let names = |s: &Value| -> Vec<String> {
+        s["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["category"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&summary),
+        [
+            "card_acquisition",
+            "health_insurance",
+            "public_fund_account"
+        ]
+    );
+    let later = &summary["added_later"];
+    assert_eq!(later["application_status"], "submitted", "{later}");
+    assert_eq!(names(later), ["card_acquisition", "health_insurance"]);
+    assert_eq!(later["service_id"], summary["service_id"]);
     let steps = String::from_utf8_lossy(&output.stderr);
     assert!(
         steps.contains("The card was tapped 3 times ("),

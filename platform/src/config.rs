@@ -49,6 +49,15 @@ challenge_lifetime_secs = 300
 # Absent: the built-in reference catalogue.
 # payment_services = "payment-services.json"
 
+# Bearer token of the administration API (/v1/admin/...). Absent or empty:
+# administration is off. Keep it secret.
+# admin_token = "..."
+
+# JSON file of persons' eligibility facts for the point categories (a list of
+# {"issuer", "subject_cn", "first_installment", "health_insurance_registered_on",
+# "public_fund_account_registered_on"}), loaded at every start. Absent: none.
+# eligibility_seed = "eligibility.json"
+
 # Argon2id cost of My Page password hashes.
 [password_hash]
 memory_kib = 19456
@@ -71,6 +80,15 @@ pub struct Config {
     pub challenge_lifetime_secs: u64,
     pub payment_services: Option<PathBuf>,
     pub password_hash: PasswordHashCost,
+    /// Bearer token of `/v1/admin/...`; `None` or empty: administration off.
+    pub admin_token: Option<String>,
+    /// Eligibility facts loaded at start (JSON list of
+    /// `mynapoint_contract::PersonEligibility`).
+    pub eligibility_seed: Option<PathBuf>,
+    /// Eligibility facts given in process (tests, the demo), stored at start
+    /// like the seed file's.
+    #[serde(skip)]
+    pub eligibility_facts: Vec<mynapoint_contract::PersonEligibility>,
     /// Trust anchors given in process (DER), in addition to the files.
     #[serde(skip)]
     pub extra_trust_anchors_der: Vec<Vec<u8>>,
@@ -89,6 +107,9 @@ impl Default for Config {
             challenge_lifetime_secs: 300,
             payment_services: None,
             password_hash: PasswordHashCost::default(),
+            admin_token: None,
+            eligibility_seed: None,
+            eligibility_facts: Vec::new(),
             extra_trust_anchors_der: Vec::new(),
         }
     }
@@ -110,6 +131,11 @@ impl fmt::Debug for Config {
             .field("challenge_lifetime_secs", &self.challenge_lifetime_secs)
             .field("payment_services", &self.payment_services)
             .field("password_hash", &self.password_hash)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("eligibility_seed", &self.eligibility_seed)
             .finish_non_exhaustive()
     }
 }
@@ -161,6 +187,9 @@ impl Config {
             rebase(db);
         }
         config.trust_anchors.iter_mut().for_each(rebase);
+        if let Some(seed) = config.eligibility_seed.as_mut() {
+            rebase(seed);
+        }
         if let Some(p) = config.payment_services.as_mut() {
             rebase(p);
         }

@@ -27,6 +27,8 @@ pub enum StartError {
     Trust(String),
     #[error("payment services: {0}")]
     Catalogue(String),
+    #[error("eligibility seed: {0}")]
+    EligibilitySeed(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -54,6 +56,14 @@ pub fn prepare(
         Some(path) => Catalogue::load(path).map_err(StartError::Catalogue)?,
         None => Catalogue::builtin(),
     };
+    let mut seed = config.eligibility_facts.clone();
+    if let Some(path) = &config.eligibility_seed {
+        seed.extend(
+            crate::rules::eligibility::read_seed(path).map_err(StartError::EligibilitySeed)?,
+        );
+    }
+    crate::rules::eligibility::seed(&mut store, &catalogue, &seed, clock.now())
+        .map_err(StartError::EligibilitySeed)?;
     config.security_code_key = None; // the sealing key holds it from here on
     Ok(Arc::new(Platform {
         config,

@@ -56,7 +56,8 @@ async fn submitted_then_registered_after_the_delay() {
         .expect(200);
     assert_eq!(
         summary["summary"],
-        json!({"service_name": "イオンカード（電子マネーWAON一体型）", "payment_id_masked": "************3456"})
+        json!({"service_name": "イオンカード（電子マネーWAON一体型）", "payment_id_masked": "************3456",
+               "categories": ["card_acquisition"], "total_yen": 5000})
     );
     let body = signed(&h, &token, &card, &aeon_content()).await;
     let created = h
@@ -126,14 +127,22 @@ async fn a_second_application_is_refused_and_the_first_is_unchanged() {
     let paypay = json!({
         "service_id": "paypay", "terms_version": "2022-05", "payment_id": "PP12345678",
         "security_codes": ["QWERTYUP"], "phone_last4": null, "for_child": null,
+        "categories": ["card_acquisition"],
     });
-    let body2 = signed(&h, &token, &card, &paypay).await;
-    h.post("/v1/applications", Some(&token), &body2)
+    // The service is the application's for good: refused before the card signs.
+    h.post("/v1/applications/content-to-sign", Some(&token), &paypay)
         .await
-        .expect_error(409, "already_applied");
-    // The same content again, without an Idempotency-Key: refused as well.
-    let body3 = signed(&h, &token, &card, &aeon_content()).await;
-    h.post("/v1/applications", Some(&token), &body3)
+        .expect_error(409, "service_cannot_change");
+    // The same content again: refused before signing, and the signed body
+    // again (without an Idempotency-Key) at submission.
+    h.post(
+        "/v1/applications/content-to-sign",
+        Some(&token),
+        &aeon_content(),
+    )
+    .await
+    .expect_error(409, "already_applied");
+    h.post("/v1/applications", Some(&token), &body)
         .await
         .expect_error(409, "already_applied");
     assert_eq!(h.dump(), before);
@@ -259,6 +268,7 @@ async fn bad_fields_get_specific_errors_and_change_nothing() {
     let smbc = json!({
         "service_id": "smbc-card", "terms_version": "2022-06",
         "payment_id": "4000123412341234", "security_codes": ["1234", "567"],
+        "categories": ["card_acquisition"],
         "phone_last4": null, "for_child": null,
     });
     let cases: Vec<(Value, &str, u16, &str, &str)> = vec![
@@ -449,6 +459,7 @@ async fn the_security_code_is_not_stored_in_plaintext() {
     let content = json!({
         "service_id": "paypay", "terms_version": "2022-05", "payment_id": "PP12345678",
         "security_codes": [code], "phone_last4": "1234", "for_child": null,
+        "categories": ["card_acquisition"],
     });
     let body = signed(&h, &token, &card, &content).await;
     h.call(

@@ -201,6 +201,7 @@ fn content(full: bool) -> ApplicationContent {
             birth_date: "20150101".into(),
             representative_certificate: vec![1, 2, 3],
         }),
+        categories: vec![Category::CardAcquisition],
     }
 }
 
@@ -223,12 +224,18 @@ fn application(full: bool) -> Application {
         status: ApplicationStatus::Submitted,
         service_id: "s".into(),
         service_name: "n".into(),
-        payment_id_masked: "*2".into(),
+        payment_id_masked: full.then(|| "*2".into()),
         submitted_at: 1,
         for_child: full.then(|| ChildInfo {
             birth_date: "20150101".into(),
             representative_serial: "0A".into(),
         }),
+        categories: vec![AppliedCategory {
+            category: Category::HealthInsurance,
+            amount_yen: 7500,
+            status: ApplicationStatus::Submitted,
+            applied_at: 1,
+        }],
     }
 }
 
@@ -353,9 +360,87 @@ fn every_contract_type_matches_its_schema() {
     );
     let summary = ContentSummary {
         service_name: "n".into(),
-        payment_id_masked: "*2".into(),
+        payment_id_masked: Some("*2".into()),
+        categories: vec![Category::CardAcquisition],
+        total_yen: 5000,
     };
-    check(d, "ContentSummary", &summary, &summary, &mut p);
+    let summary_none = ContentSummary {
+        payment_id_masked: None,
+        ..summary.clone()
+    };
+    check(d, "ContentSummary", &summary, &summary_none, &mut p);
+    // The point categories (issue 11).
+    let status = |full: bool| CategoryStatus {
+        category: Category::HealthInsurance,
+        state: CategoryState::NotYetAvailable,
+        amount_yen: 7500,
+        requirement: full.then_some(Requirement::HealthInsuranceRegistration),
+    };
+    check(d, "CategoryStatus", &status(true), &status(false), &mut p);
+    let fixed = FixedService {
+        service_id: "s".into(),
+        service_name: "n".into(),
+        fixed_by: ServiceFixedBy::FirstInstallment,
+    };
+    check(d, "FixedService", &fixed, &fixed, &mut p);
+    let eligibility = |full: bool| Eligibility {
+        categories: vec![status(full)],
+        service: full.then(|| fixed.clone()),
+        max_total_yen: MAX_TOTAL_YEN,
+    };
+    check(
+        d,
+        "Eligibility",
+        &eligibility(true),
+        &eligibility(false),
+        &mut p,
+    );
+    let addition = |full: bool| CategoryAddition {
+        service_id: "s".into(),
+        categories: vec![Category::PublicFundAccount],
+        representative_certificate: full.then(|| vec![1, 2]),
+    };
+    check(
+        d,
+        "CategoryAddition",
+        &addition(true),
+        &addition(false),
+        &mut p,
+    );
+    let addition_request = |full: bool| CategoryAdditionRequest {
+        addition: addition(full),
+        signature: vec![1],
+        representative_signature: full.then(|| vec![2]),
+    };
+    check(
+        d,
+        "CategoryAdditionRequest",
+        &addition_request(true),
+        &addition_request(false),
+        &mut p,
+    );
+    let first = FirstInstallment {
+        service_id: "s".into(),
+        applied_on: "20211001".into(),
+        earned_yen: 1200,
+    };
+    check(d, "FirstInstallment", &first, &first, &mut p);
+    let person = |full: bool| PersonEligibility {
+        issuer: "CN=ca".into(),
+        subject_cn: "A".into(),
+        facts: EligibilityFacts {
+            first_installment: full.then(|| first.clone()),
+            health_insurance_registered_on: full.then(|| "20260101".into()),
+            public_fund_account_registered_on: full.then(|| "20260101".into()),
+        },
+    };
+    check(
+        d,
+        "PersonEligibility",
+        &person(true),
+        &person(false),
+        &mut p,
+    );
     let to_sign = ContentToSign {
         digest: [0; 32],
         summary,

@@ -64,10 +64,27 @@ fn a_version_1_database_is_migrated_and_its_rows_read() {
 
     let application = store.application_of(taro).unwrap().unwrap();
     assert_eq!(application.service_id, "aeon-wallet");
-    assert_eq!(application.payment_id, "PP12345678");
-    assert_eq!(application.payment_id_masked, "******5678");
+    assert_eq!(application.payment_id.as_deref(), Some("PP12345678"));
+    assert_eq!(application.payment_id_masked.as_deref(), Some("******5678"));
     assert_eq!(application.phone_last4.as_deref(), Some("1234"));
-    assert_eq!(application.security_codes_sealed, vec![0x0A, 0x0B, 0x0C]);
+    assert_eq!(
+        application.security_codes_sealed,
+        Some(vec![0x0A, 0x0B, 0x0C])
+    );
+    // Version 4: an application from before the categories covers category
+    // (1), the only one then, and is not on a 1st-installment service.
+    assert!(!application.first_installment);
+    assert_eq!(
+        application
+            .categories
+            .iter()
+            .map(|c| (c.category, c.applied_at))
+            .collect::<Vec<_>>(),
+        [(
+            mynapoint_contract::Category::CardAcquisition,
+            application.submitted_at
+        )]
+    );
     assert!(
         application.child.is_none(),
         "a v1 application is not for a child"

@@ -110,6 +110,15 @@ impl InProcessPlatform {
         });
     }
 
+    /// Sets the person's eligibility facts for the point categories (as
+    /// the administration API does; its HTTP side is the platform's tests').
+    pub fn set_facts(&self, card: &Card, facts: mynapoint_contract::EligibilityFacts) {
+        let (issuer, cn) = card.person();
+        let now = self.clock.now();
+        self.platform
+            .with_store(|s| s.set_eligibility(&issuer, &cn, &facts, now).expect("store"));
+    }
+
     /// Card login without the flow: challenge, the card's signature, login.
     pub async fn direct_login(&self, card: &Card) -> Result<LoginResponse, PlatformError> {
         let challenge = self.api.create_challenge().await?;

@@ -136,6 +136,14 @@ impl<P: Target> ResidentRig<P> {
             s.choose_candidate(&c.candidate).expect("choose");
             s.issue_my_key_id(registration()).await.expect("issue");
         }
+        // The categories come first: the default choice (every open one).
+        assert_eq!(s.step(), Step::ChooseCategories);
+        let chosen = s.chosen_categories().to_vec();
+        assert!(!chosen.is_empty(), "a category is open");
+        assert_eq!(
+            s.choose_categories(&chosen).await.expect("categories"),
+            None
+        );
         assert_eq!(s.step(), Step::ChooseService);
         s
     }

@@ -82,7 +82,7 @@ async fn auto_generation_the_third_candidate_is_final_and_registered() {
     assert_eq!(record.email.as_deref(), Some("taro@example.jp"));
     assert_eq!(record.base_municipality, "131016");
     assert_eq!(s.my_key_id(), Some(third.candidate.as_str()));
-    assert_eq!(s.step(), Step::ChooseService);
+    assert_eq!(s.step(), Step::ChooseCategories);
 
     // In the platform's database: the 3rd, with this card; the others free.
     let stored = rig.record_of(&a).expect("registered");
@@ -181,13 +181,15 @@ async fn application_is_submitted_then_registered_after_the_delay() {
     let stored = rig.application_of(&a).expect("stored");
     assert_eq!(stored.application_id, app.application_id);
     assert_eq!(stored.service_id, AEON);
-    assert_eq!(stored.payment_id, "1234567890123456");
+    assert_eq!(stored.payment_id.as_deref(), Some("1234567890123456"));
     assert_eq!(stored.phone_last4.as_deref(), Some("5678"));
     assert!(same_serial(&stored.certificate_serial, &a.serial_hex()));
     assert_eq!(stored.registered_at - stored.submitted_at, DELAY);
     assert!(
         !stored
             .security_codes_sealed
+            .as_deref()
+            .unwrap_or_default()
             .windows(4)
             .any(|w| w == b"0987"),
         "the security code is sealed"
@@ -248,7 +250,7 @@ async fn an_issued_resident_recovers_the_my_key_id_next_session() {
     assert!(!outcome.card_reissued);
     assert_eq!(outcome.application, None);
     assert_eq!(s.my_key_id(), Some(id.as_str()));
-    assert_eq!(s.step(), Step::ChooseService, "no second issuance");
+    assert_eq!(s.step(), Step::ChooseCategories, "no second issuance");
     assert!(matches!(
         s.next_candidate().await,
         Err(ResidentError::WrongStep { .. })
@@ -285,7 +287,7 @@ async fn a_reissued_card_recovers_the_same_id_and_the_record_follows_it() {
     let (s, outcome) = rig.logged_in(&new).await;
     assert_eq!(outcome.my_key_id.as_deref(), Some(id.as_str()));
     assert!(outcome.card_reissued);
-    assert_eq!(s.step(), Step::ChooseService);
+    assert_eq!(s.step(), Step::ChooseCategories);
     assert!(same_serial(&s.card_serial().unwrap(), &new.serial_hex()));
 
     let record = rig.record_of(&new).unwrap();
@@ -373,7 +375,7 @@ async fn the_incident_b_is_never_attached_to_a_s_details() {
     let (sa, outcome) = rig.logged_in(&a).await;
     assert_eq!(outcome.my_key_id.as_deref(), Some(a_id.as_str()));
     assert_eq!(outcome.application, None);
-    assert_eq!(sa.step(), Step::ChooseService);
+    assert_eq!(sa.step(), Step::ChooseCategories);
     assert_eq!(sa.review(), None);
     let (mut sb, outcome) = rig.logged_in(&b).await;
     assert_eq!(outcome.my_key_id.as_deref(), Some(b_id.as_str()));

@@ -34,6 +34,7 @@ fn content(service_id: &str, terms: &str, payment_id: &str, codes: &[&str]) -> A
         security_codes: codes.iter().map(|c| Secret::new(*c)).collect(),
         phone_last4: None,
         for_child: None,
+        categories: vec![mynapoint_core::platform::Category::CardAcquisition],
     }
 }
 
@@ -220,9 +221,10 @@ async fn a_second_application_is_refused_and_the_first_stays() {
     let stored = rig.application_of(&a).unwrap();
     let before = rig.dump();
 
+    // Another service than the application's: the service cannot change.
     let e = submit(&mut second, &a).await.unwrap_err();
-    assert_eq!(e, ResidentError::AlreadyApplied);
-    assert_eq!(e.code(), "already_applied");
+    assert_eq!(e, ResidentError::ServiceCannotChange);
+    assert_eq!(e.code(), "service_cannot_change");
     assert_eq!(second.step(), Step::Done);
     assert_eq!(second.application(), Some(&app), "shows the existing one");
     assert_eq!(
@@ -274,8 +276,14 @@ async fn the_service_cannot_be_changed_after_submission() {
         .unwrap()
         .terms_version;
     let other = content(PAYPAY, &terms, "PAY1234567", &["AB12CD34"]);
-    let signed = rig.api.content_to_sign(&token, &other).await.unwrap();
-    let signature = card_sign(&a, &signed.digest).await;
+    // Refused before the card signs…
+    assert_http(
+        rig.api.content_to_sign(&token, &other).await,
+        409,
+        ErrorCode::ServiceCannotChange,
+    );
+    // …and at submission, whatever the signature.
+    let signature = card_sign(&a, &[7u8; 32]).await;
     assert_http(
         rig.api
             .submit_application(
@@ -289,7 +297,7 @@ async fn the_service_cannot_be_changed_after_submission() {
             )
             .await,
         409,
-        ErrorCode::AlreadyApplied,
+        ErrorCode::ServiceCannotChange,
     );
     let dump = rig.dump();
     // Only the logins' stored answers were added; the application is the same.

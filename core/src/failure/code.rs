@@ -186,6 +186,18 @@ failure_codes! {
     /// The terms changed: read and accept them again.
     TermsVersionMismatch = "terms_version_mismatch" => RetryStep,
     AlreadyApplied = "already_applied" => NoRetry,
+    /// No point category chosen: choose at least one.
+    NoCategoryChosen = "no_category_chosen" => RetryStep,
+    /// Category (2): register the card as a health insurance card first.
+    HealthInsuranceNotRegistered = "health_insurance_not_registered" => NoRetry,
+    /// Category (3): register a public-fund receipt account first.
+    PublicFundAccountNotRegistered = "public_fund_account_not_registered" => NoRetry,
+    /// A category not open to the person otherwise (category (1) of a
+    /// 1st-installment applicant: they keep earning without applying).
+    CategoryNotAvailable = "category_not_available" => NoRetry,
+    CategoryAlreadyApplied = "category_already_applied" => NoRetry,
+    /// The service is the application's or the 1st installment's, for good.
+    ServiceCannotChange = "service_cannot_change" => NoRetry,
     NotApplied = "not_applied" => NoRetry,
 
     // Reaching the platform.

@@ -196,6 +196,26 @@ pub(super) fn message(f: &Failure) -> String {
             "an application already exists for this person and cannot be changed".into()
         }
         C::NotApplied => "there is no application yet".into(),
+        C::NoCategoryChosen => "choose at least one point category to apply for".into(),
+        C::HealthInsuranceNotRegistered => {
+            "this category needs the card registered as a health insurance card: register it at Mynaportal (the government portal) or at a medical institution's card reader, then apply for it with the card and PIN again"
+                .into()
+        }
+        C::PublicFundAccountNotRegistered => {
+            "this category needs a public-fund receipt account: register one at Mynaportal (the government portal), then apply for it with the card and PIN again"
+                .into()
+        }
+        C::CategoryNotAvailable => {
+            "this category is not open to you: 1st-installment applicants keep earning their 5,000 yen on their service without applying; see each category's state"
+                .into()
+        }
+        C::CategoryAlreadyApplied => {
+            "your application already covers this category: nothing more to apply for".into()
+        }
+        C::ServiceCannotChange => {
+            "your payment service was chosen before and cannot be changed: new categories are applied for on it"
+                .into()
+        }
         C::Network => {
             "the platform could not be reached: check the network (and the platform's URL), then retry"
                 .into()

@@ -3,7 +3,7 @@
 use crate::card::PinError;
 use crate::card::{CardError, TransportError};
 use crate::pin::{PinFormatError, PinKind};
-use crate::platform::{ErrorCode, PlatformError};
+use crate::platform::{ErrorCode, PlatformError, Requirement};
 use crate::resident::{CertificateRefusal, EndReason, Field, FieldProblem, ResidentError};
 
 use super::{Failure, FailureCode as C};
@@ -155,6 +155,10 @@ impl Failure {
             E::TermsVersionMismatch => C::TermsVersionMismatch,
             E::AlreadyApplied => C::AlreadyApplied,
             E::NotApplied => C::NotApplied,
+            E::CategoryNotAvailable => C::CategoryNotAvailable,
+            E::CategoryAlreadyApplied => C::CategoryAlreadyApplied,
+            E::ServiceCannotChange => C::ServiceCannotChange,
+            E::CategoriesFormat => C::NoCategoryChosen,
             E::ChildBirthDateFormat => {
                 return Failure::new(C::InvalidChildBirthDate)
                     .with_field(None, FieldProblem::RejectedByPlatform)
@@ -267,6 +271,16 @@ impl From<&ResidentError> for Failure {
             E::TermsVersionMismatch => C::TermsVersionMismatch,
             E::AlreadyApplied => C::AlreadyApplied,
             E::NotApplied => C::NotApplied,
+            E::NoCategoryChosen => C::NoCategoryChosen,
+            E::CategoryNotAvailable { requirement, .. } => match requirement {
+                Some(Requirement::HealthInsuranceRegistration) => C::HealthInsuranceNotRegistered,
+                Some(Requirement::PublicFundAccountRegistration) => {
+                    C::PublicFundAccountNotRegistered
+                }
+                None => C::CategoryNotAvailable,
+            },
+            E::CategoryAlreadyApplied { .. } => C::CategoryAlreadyApplied,
+            E::ServiceCannotChange => C::ServiceCannotChange,
             E::Network => C::Network,
             E::Timeout => C::PlatformTimeout,
             E::PlatformDecode => C::PlatformDecode,

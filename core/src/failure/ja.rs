@@ -199,6 +199,24 @@ pub(super) fn message(f: &Failure) -> String {
         }
         C::AlreadyApplied => "この方の申込みはすでにあり、変更できません。".into(),
         C::NotApplied => "まだ申込みがありません。".into(),
+        C::NoCategoryChosen => "申し込むポイントの種類を1つ以上選んでください。".into(),
+        C::HealthInsuranceNotRegistered => {
+            "このポイントには、マイナンバーカードの健康保険証としての利用申込みが必要です。マイナポータルか医療機関の顔認証付きカードリーダーで申し込んでから、カードと暗証番号でもう一度申し込んでください。"
+                .into()
+        }
+        C::PublicFundAccountNotRegistered => {
+            "このポイントには、公金受取口座の登録が必要です。マイナポータルで登録してから、カードと暗証番号でもう一度申し込んでください。"
+                .into()
+        }
+        C::CategoryNotAvailable => {
+            "このポイントは申し込めません。第1弾の申込者は、選んだ決済サービスで申込みなしに最大5,000円分まで引き続き受け取れます。"
+                .into()
+        }
+        C::CategoryAlreadyApplied => "このポイントはすでに申込み済みです。".into(),
+        C::ServiceCannotChange => {
+            "決済サービスはすでに選ばれていて、変更できません。新しいポイントもそのサービスで申し込みます。"
+                .into()
+        }
         C::Network => {
             "サーバーに接続できませんでした。通信環境を確かめて、もう一度お試しください。".into()
         }

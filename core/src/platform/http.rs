@@ -354,6 +354,40 @@ impl PlatformApi for HttpPlatform {
         self.call(Call::get(&["applications", "mine"], Some(token)))
             .await
     }
+
+    async fn eligibility(&self, token: &SessionToken) -> Result<Eligibility, PlatformError> {
+        self.call(Call::get(&["applications", "eligibility"], Some(token)))
+            .await
+    }
+
+    async fn categories_content_to_sign(
+        &self,
+        token: &SessionToken,
+        addition: &CategoryAddition,
+    ) -> Result<ContentToSign, PlatformError> {
+        self.call(Call::post(
+            &["applications", "categories", "content-to-sign"],
+            Some(token),
+            addition,
+            None,
+        )?)
+        .await
+    }
+
+    async fn add_categories(
+        &self,
+        token: &SessionToken,
+        request: &CategoryAdditionRequest,
+        key: &IdempotencyKey,
+    ) -> Result<Application, PlatformError> {
+        self.call(Call::post(
+            &["applications", "categories"],
+            Some(token),
+            request,
+            Some(key),
+        )?)
+        .await
+    }
 }
 
 #[cfg(test)]

@@ -102,4 +102,24 @@ pub trait PlatformApi: Send + Sync {
 
     /// `GET /v1/applications/mine`.
     async fn my_application(&self, token: &SessionToken) -> Result<Application, PlatformError>;
+
+    /// `GET /v1/applications/eligibility`: each point category for the
+    /// session's person, and their service when it is fixed.
+    async fn eligibility(&self, token: &SessionToken) -> Result<Eligibility, PlatformError>;
+
+    /// `POST /v1/applications/categories/content-to-sign`.
+    async fn categories_content_to_sign(
+        &self,
+        token: &SessionToken,
+        addition: &CategoryAddition,
+    ) -> Result<ContentToSign, PlatformError>;
+
+    /// `POST /v1/applications/categories`: categories added on the person's
+    /// one service, signed by the card.
+    async fn add_categories(
+        &self,
+        token: &SessionToken,
+        request: &CategoryAdditionRequest,
+        key: &IdempotencyKey,
+    ) -> Result<Application, PlatformError>;
 }

@@ -11,3 +11,8 @@ pub use mynapoint_contract::{
     MyKeyIdStatus, Notifications, PaymentIdRule, RevokeResult, SecurityCodeRule, Service,
     ServiceKind, ServiceList, ServiceSummary, SessionToken,
 };
+pub use mynapoint_contract::{
+    AppliedCategory, Category, CategoryAddition, CategoryAdditionRequest, CategoryState,
+    CategoryStatus, Eligibility, EligibilityFacts, FirstInstallment, FixedService,
+    PersonEligibility, Requirement, ServiceFixedBy,
+};

@@ -3,7 +3,7 @@
 
 use crate::card::{CardError, PinError};
 use crate::pin::PinFormatError;
-use crate::platform::{ErrorCode, PlatformError};
+use crate::platform::{Category, ErrorCode, PlatformError, Requirement};
 
 use super::fields::{FieldError, FieldProblem};
 use super::step::{EndReason, Step};
@@ -128,6 +128,26 @@ pub enum ResidentError {
     AlreadyApplied,
     #[error("no application yet")]
     NotApplied,
+    /// No point category was chosen.
+    #[error("choose at least one category")]
+    NoCategoryChosen,
+    /// A category is not open to the person: `requirement` says what to
+    /// register first (and the message where); none for category (1) of a
+    /// 1st-installment applicant (they keep earning without applying).
+    /// `category` is unknown only when the platform refused one the app
+    /// thought open.
+    #[error("category not available")]
+    CategoryNotAvailable {
+        category: Option<Category>,
+        requirement: Option<Requirement>,
+    },
+    /// The application already covers this category.
+    #[error("category already applied for")]
+    CategoryAlreadyApplied { category: Option<Category> },
+    /// The person's service is fixed (their application's or the 1st
+    /// installment's) and cannot be changed.
+    #[error("the payment service cannot be changed")]
+    ServiceCannotChange,
 
     /// The platform could not be reached; safe to try again.
     #[error("the platform could not be reached")]
@@ -235,6 +255,14 @@ impl From<PlatformError> for ResidentError {
                 C::TermsVersionMismatch => ResidentError::TermsVersionMismatch,
                 C::AlreadyApplied => ResidentError::AlreadyApplied,
                 C::NotApplied => ResidentError::NotApplied,
+                C::CategoryNotAvailable => ResidentError::CategoryNotAvailable {
+                    category: None,
+                    requirement: None,
+                },
+                C::CategoryAlreadyApplied => {
+                    ResidentError::CategoryAlreadyApplied { category: None }
+                }
+                C::ServiceCannotChange => ResidentError::ServiceCannotChange,
                 _ if status == 401 => ResidentError::PlatformSessionExpired,
                 code => ResidentError::Platform { status, code },
             },

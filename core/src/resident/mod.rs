@@ -20,7 +20,7 @@ mod step;
 pub use crate::clock::{CivilDate, Clock, ManualClock, SystemClock};
 pub use error::{CertificateRefusal, ResidentError};
 pub use fields::{check_confirmation, check_field, Field, FieldError, FieldProblem};
-pub use payment::{ChildReview, PaymentForm, Review};
+pub use payment::{CategoryLine, ChildReview, PaymentForm, Review};
 pub use registration::{check_my_key_id, RegistrationForm};
 pub use session::{CardSummary, HeldData, LoginOutcome, PinCheck, ResidentConfig, ResidentSession};
 pub use step::{EndReason, PinPurpose, Step};

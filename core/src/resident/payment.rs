@@ -8,7 +8,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use mynapoint_contract::check_phone_last4;
 
 use super::fields::{Field, FieldError};
-use crate::platform::{ApplicationContent, Service, ServiceKind};
+use crate::platform::{ApplicationContent, Category, Service, ServiceFixedBy, ServiceKind};
 use crate::secret::Secret;
 
 /// The payment screen. Wiped when dropped; `Debug` shows no text.
@@ -49,8 +49,8 @@ impl PaymentForm {
         self.phone_last4.as_deref().filter(|p| !p.is_empty())
     }
 
-    /// The application content for `service` (after `validate`).
-    pub(crate) fn content(&self, service: &Service) -> ApplicationContent {
+    /// The application content for `service` and `categories` (after `validate`).
+    pub(crate) fn content(&self, service: &Service, categories: &[Category]) -> ApplicationContent {
         ApplicationContent {
             service_id: service.service_id.clone(),
             terms_version: service.terms_version.clone(),
@@ -62,6 +62,7 @@ impl PaymentForm {
                 .collect(),
             phone_last4: self.phone_last4().map(Secret::new),
             for_child: None,
+            categories: categories.to_vec(),
         }
     }
 }
@@ -74,19 +75,37 @@ impl PaymentForm {
 pub struct Review {
     pub service_id: String,
     pub service_name: String,
-    pub service_kind: ServiceKind,
+    /// Set when the service was chosen before (the 1st installment, or the
+    /// application categories are added to): shown, not chosen now.
+    pub service_fixed_by: Option<ServiceFixedBy>,
+    /// Unknown (`None`) for a fixed service.
+    pub service_kind: Option<ServiceKind>,
     pub terms_version: String,
     /// The label the service gives its payment ID (e.g. カード番号).
     pub payment_id_label: String,
-    /// The payment ID as typed, shown whole at the review only. Wiped when
-    /// dropped (the session drops its review when it ends or moves on).
+    /// The payment ID as typed, shown whole at the review only (empty for a
+    /// fixed service: nothing is typed). Wiped when dropped (the session
+    /// drops its review when it ends or moves on).
     pub payment_id: Zeroizing<String>,
-    /// As the platform masked it (the form it will show on the application).
-    pub payment_id_masked: String,
+    /// As the platform masked it (the form it will show on the application);
+    /// none for the 1st installment's service.
+    pub payment_id_masked: Option<String>,
     pub phone_last4: Option<String>,
     pub security_codes_entered: u32,
     /// A legal representative's application for a child under 15.
     pub for_child: Option<ChildReview>,
+    /// The categories the card signs for, each with its amount.
+    pub categories: Vec<CategoryLine>,
+    /// Their amounts together (category (1): the most it gives).
+    pub total_yen: u32,
+}
+
+/// A category on the review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CategoryLine {
+    pub category: Category,
+    /// [`Category::max_yen`].
+    pub amount_yen: u32,
 }
 
 impl fmt::Debug for Review {
@@ -94,6 +113,7 @@ impl fmt::Debug for Review {
         f.debug_struct("Review")
             .field("service_id", &self.service_id)
             .field("service_name", &self.service_name)
+            .field("service_fixed_by", &self.service_fixed_by)
             .field("service_kind", &self.service_kind)
             .field("terms_version", &self.terms_version)
             .field("payment_id_label", &self.payment_id_label)
@@ -101,6 +121,8 @@ impl fmt::Debug for Review {
             .field("phone_last4", &self.phone_last4)
             .field("security_codes_entered", &self.security_codes_entered)
             .field("for_child", &self.for_child)
+            .field("categories", &self.categories)
+            .field("total_yen", &self.total_yen)
             .finish_non_exhaustive()
     }
 }
@@ -163,14 +185,17 @@ mod tests {
         let review = Review {
             service_id: "card".into(),
             service_name: "Card".into(),
-            service_kind: ServiceKind::Credit,
+            service_fixed_by: None,
+            service_kind: Some(ServiceKind::Credit),
             terms_version: "v1".into(),
             payment_id_label: "カード番号".into(),
             payment_id: "1234567890123456".to_owned().into(),
-            payment_id_masked: "************3456".into(),
+            payment_id_masked: Some("************3456".into()),
             phone_last4: None,
             security_codes_entered: 2,
             for_child: None,
+            categories: Vec::new(),
+            total_yen: 0,
         };
         assert_eq!(review.payment_id.as_str(), "1234567890123456");
         let shown = format!("{review:?}");
@@ -203,7 +228,7 @@ mod tests {
         let mut f = form();
         f.phone_last4 = Some(String::new());
         f.validate(&s).unwrap();
-        let c = f.content(&s);
+        let c = f.content(&s, &[Category::CardAcquisition]);
         assert_eq!(c.phone_last4, None);
         assert_eq!(c.security_codes[1].expose(), "AB12");
     }

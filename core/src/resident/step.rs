@@ -62,6 +62,12 @@ pub enum Step {
     ChooseMyKeyId { own_choice_allowed: bool },
     /// Password (twice), e-mail (twice, optional), notifications, base municipality.
     EnterRegistration,
+    /// See each point category (eligibility, amount; what to do first for
+    /// one not open yet) and choose those to apply for: all open ones by
+    /// default ([`crate::resident::ResidentSession::choose_categories`]).
+    /// A person whose service is fixed (their application's, or the 1st
+    /// installment's) goes on to the review: the service is shown, not asked.
+    ChooseCategories,
     /// Search and pick one payment service.
     ChooseService,
     /// Read and accept the chosen service's terms.

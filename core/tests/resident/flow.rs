@@ -2,7 +2,7 @@
 //! own choice with fallback, recovery, review and submission.
 
 use mynapoint_core::pin::LastTry;
-use mynapoint_core::platform::{ApplicationStatus, IssueMode, ServiceKind};
+use mynapoint_core::platform::{ApplicationStatus, Category, IssueMode, ServiceKind};
 use mynapoint_core::resident::*;
 
 use crate::rig::*;
@@ -72,6 +72,25 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
     assert_eq!(record.certificate_serial, "01234567");
     assert_eq!(record.base_municipality, "131016");
     assert_eq!(s.my_key_id(), Some("CAND0003"));
+    // The categories first: only (1) is open (no health insurance card, no
+    // public-fund account), chosen by default.
+    assert_eq!(s.step(), Step::ChooseCategories);
+    assert_eq!(s.chosen_categories(), [Category::CardAcquisition]);
+    assert_eq!(
+        s.choose_categories(&[Category::HealthInsurance]).await,
+        Err(ResidentError::CategoryNotAvailable {
+            category: Some(Category::HealthInsurance),
+            requirement: Some(mynapoint_core::platform::Requirement::HealthInsuranceRegistration),
+        })
+    );
+    assert_eq!(
+        s.choose_categories(&[]).await,
+        Err(ResidentError::NoCategoryChosen)
+    );
+    assert_eq!(
+        s.choose_categories(&[Category::CardAcquisition]).await,
+        Ok(None)
+    );
     assert_eq!(s.step(), Step::ChooseService);
 
     let found = s.search_services("waon").await.unwrap();
@@ -83,20 +102,26 @@ async fn happy_path_with_auto_generation_the_third_candidate_is_final() {
         Review {
             service_id: AEON.into(),
             service_name: "イオンカード（電子マネーWAON一体型）".into(),
-            service_kind: ServiceKind::EMoney,
+            service_fixed_by: None,
+            service_kind: Some(ServiceKind::EMoney),
             terms_version: "2022-06".into(),
             payment_id_label: "決済サービスID".into(),
             payment_id: "1234567890123456".to_owned().into(),
-            payment_id_masked: "************3456".into(),
+            payment_id_masked: Some("************3456".into()),
             phone_last4: Some("5678".into()),
             security_codes_entered: 1,
             for_child: None,
+            categories: vec![CategoryLine {
+                category: Category::CardAcquisition,
+                amount_yen: 5000,
+            }],
+            total_yen: 5000,
         }
     );
     let shown = format!("{review:?}");
     assert!(!shown.contains("0987") && !shown.contains("123456789012"));
     assert_eq!(app.status, ApplicationStatus::Submitted);
-    assert_eq!(app.payment_id_masked, "************3456");
+    assert_eq!(app.payment_id_masked.as_deref(), Some("************3456"));
 
     let apps = rig.applications();
     assert_eq!(apps.len(), 1);
@@ -146,7 +171,7 @@ async fn the_existing_my_key_id_is_recovered_at_login() {
     assert!(!outcome.card_reissued);
     assert_eq!(outcome.application, None);
     assert_eq!(second.my_key_id(), Some(id.as_str()));
-    assert_eq!(second.step(), Step::ChooseService);
+    assert_eq!(second.step(), Step::ChooseCategories);
     assert_eq!(
         rig.count(Endpoint::Candidate),
         1,
@@ -212,4 +237,38 @@ fn session_futures_are_send() {
     let mut s4 = rig.session();
     send(s4.enter_payment(aeon_payment()));
     let _ = &mut s;
+}
+
+#[tokio::test]
+async fn an_eligibility_lost_at_login_is_asked_again_at_the_choice() {
+    let rig = Rig::new();
+    let card = card_a();
+    drop(rig.with_my_key_id(&card).await);
+    rig.fail(
+        Endpoint::Eligibility,
+        mynapoint_testkit::fake::Fault::LostBefore,
+    );
+    let (mut s, outcome) = rig.logged_in(&card).await;
+    assert_eq!(outcome.eligibility, None, "the platform did not say");
+    assert_eq!(s.step(), Step::ChooseCategories);
+    assert!(s.chosen_categories().is_empty());
+    // The choice asks again before anything is decided.
+    assert_eq!(
+        s.choose_categories(&[Category::HealthInsurance]).await,
+        Err(ResidentError::CategoryNotAvailable {
+            category: Some(Category::HealthInsurance),
+            requirement: Some(mynapoint_core::platform::Requirement::HealthInsuranceRegistration),
+        })
+    );
+    assert!(s.eligibility().is_some());
+    assert_eq!(
+        s.choose_categories(&[Category::CardAcquisition]).await,
+        Ok(None)
+    );
+    assert_eq!(s.step(), Step::ChooseService);
+    assert_eq!(
+        rig.count(Endpoint::Eligibility),
+        3,
+        "login twice, then the choice"
+    );
 }

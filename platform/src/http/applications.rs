@@ -35,3 +35,38 @@ pub async fn submit(
 pub async fn mine(State(app): State<AppState>, auth: Auth) -> ApiResult<Json<Application>> {
     applications::mine(&app, &auth).map(Json)
 }
+
+/// `GET /v1/applications/eligibility`
+pub async fn eligibility(
+    State(app): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<mynapoint_contract::Eligibility>> {
+    crate::rules::eligibility::eligibility(&app, &auth).map(Json)
+}
+
+/// `POST /v1/applications/categories/content-to-sign`
+pub async fn categories_content_to_sign(
+    State(app): State<AppState>,
+    auth: Auth,
+    body: JsonBody,
+) -> ApiResult<Json<ContentToSign>> {
+    applications::categories_content_to_sign(&app, &auth, &body).map(Json)
+}
+
+/// `POST /v1/applications/categories`
+pub async fn add_categories(
+    State(app): State<AppState>,
+    auth: Auth,
+    body: JsonBody,
+) -> ApiResult<Json<Application>> {
+    applications::add_categories(&app, &auth, &body).map(Json)
+}
+
+/// `PUT /v1/admin/persons/eligibility` (administrator token)
+pub async fn set_eligibility(
+    State(app): State<AppState>,
+    _admin: super::admin_token::Administrator,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<mynapoint_contract::PersonEligibility>> {
+    crate::rules::eligibility::set_facts(&app, &body).map(Json)
+}

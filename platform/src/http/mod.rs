@@ -4,6 +4,7 @@
 //! extractors, the error answer, the idempotency middleware and the JSON
 //! fallbacks. No rule is decided here.
 
+pub mod admin_token;
 pub mod answer;
 pub mod applications;
 pub mod card_login;

@@ -117,6 +117,29 @@ const CONTENT: &[Refusal] = &[
     usual(RepresentativeIsApplicant),
     usual(PaymentAccountInUse),
 ];
+/// The categories applied for and who may (new applications and additions).
+const CATEGORIES: &[Refusal] = &[
+    usual(CategoriesFormat),
+    usual(CategoryNotAvailable),
+    usual(CategoryAlreadyApplied),
+    usual(ServiceCannotChange),
+    usual(AlreadyApplied),
+];
+/// Adding categories on the person's one service (for a child's
+/// application with the legal representative's card too).
+const ADDITION: &[Refusal] = &[
+    usual(CertificateFormat),
+    usual(RepresentativeCertificateUntrusted),
+    usual(RepresentativeCertificateExpired),
+    usual(RepresentativeCertificateRevoked),
+    usual(RepresentativeSignatureInvalid),
+    usual(MyKeyIdRequired),
+    usual(NotApplied),
+    usual(SignatureFormat),
+    usual(SignatureInvalid),
+    usual(AlreadyApplied),
+    usual(PaymentAccountInUse),
+];
 const SUBMIT: &[Refusal] = &[
     usual(SignatureFormat),
     usual(SignatureInvalid),
@@ -161,9 +184,17 @@ route_table! {
     GET "/v1/payment-services" => catalogue::list, 200, [&[usual(FieldType)]];
     GET "/v1/payment-services/{service_id}" => catalogue::get, 200, [&[usual(ServiceUnknown)]];
     POST "/v1/applications/content-to-sign" => applications::content_to_sign, 200,
-        [SESSION, IDEMPOTENT, BODY, CONTENT];
-    POST "/v1/applications" => applications::submit, 201, [SESSION, IDEMPOTENT, BODY, CONTENT, SUBMIT];
+        [SESSION, IDEMPOTENT, BODY, CONTENT, CATEGORIES];
+    POST "/v1/applications" => applications::submit, 201,
+        [SESSION, IDEMPOTENT, BODY, CONTENT, CATEGORIES, SUBMIT];
     GET "/v1/applications/mine" => applications::mine, 200, [SESSION, &[usual(NotApplied)], STORE];
+    GET "/v1/applications/eligibility" => applications::eligibility, 200, [SESSION, STORE];
+    POST "/v1/applications/categories/content-to-sign" => applications::categories_content_to_sign, 200,
+        [SESSION, IDEMPOTENT, BODY, CATEGORIES, ADDITION];
+    POST "/v1/applications/categories" => applications::add_categories, 200,
+        [SESSION, IDEMPOTENT, BODY, CATEGORIES, ADDITION];
+    PUT "/v1/admin/persons/eligibility" => applications::set_eligibility, 200,
+        [&[usual(Unauthenticated), usual(EligibilityFormat), usual(InvalidJson)], IDEMPOTENT];
 }
 
 /// The route of a matched request, if it is in the table.

@@ -1,23 +1,31 @@
 //! My Number Points application: one per person, irreversible, signed by the
-//! card over content bound to the session that prepared it. The content's
-//! rules and its canonical form are the contract's
-//! (`mynapoint_contract::applications`).
+//! card over content bound to the session that prepared it, covering the
+//! point categories applied for; categories added later on the same service
+//! with the card again (`add_categories`). The content's rules and its
+//! canonical form are the contract's (`mynapoint_contract::applications`,
+//! `mynapoint_contract::categories`); who may apply for which category is
+//! [`super::eligibility`].
 
 use mynapoint_contract::date::CivilDate;
 use mynapoint_contract::{
     check_child_birth_date, check_phone_last4, mask_payment_id, Application, ApplicationStatus,
-    ChildInfo, ContentSummary, ContentToSign, FieldProblem, Secret,
+    AppliedCategory, Category, CategoryAddition, ChildInfo, ContentSummary, ContentToSign,
+    FieldProblem, Secret,
 };
 
 use super::card_login::certificate::{CertificateRefusal, PresentedCertificate};
 use super::card_login::{decode_base64, Auth};
 use super::catalogue::{check_payment_id, check_security_codes, Service};
+use super::eligibility::{check_open, read_categories, PersonView};
 use super::fields::JsonBody;
 use super::Platform;
 use crate::clock::unix;
 use crate::crypto;
 use crate::rules::error::{ApiError, ApiResult, ErrorCode};
-use crate::store::{ApplicationRecord, ChildApplication, InsertOutcome};
+use crate::store::{
+    AddOutcome, ApplicationRecord, CategoryAdditionRecord, CategoryRecord, ChildApplication,
+    InsertOutcome,
+};
 
 /// The checked fields of an application: the contract's content, the
 /// service it names, and for a child the representative's certificate.
@@ -87,7 +95,31 @@ fn for_child(
     )?;
     let representative =
         PresentedCertificate::parse(&der).map_err(|e| e.field(REPRESENTATIVE_FIELD))?;
-    app.trust.verdict(&representative, now).map_err(|refusal| {
+    check_representative(app, &representative, now, REPRESENTATIVE_FIELD)?;
+    if representative.issuer == auth.session.issuer
+        && representative.subject_cn == auth.session.subject_cn
+    {
+        return Err(ApiError::new(
+            ErrorCode::RepresentativeIsApplicant,
+            "The legal representative's certificate belongs to the applicant; use the representative's own card.",
+        )
+        .field(REPRESENTATIVE_FIELD));
+    }
+    let wire = mynapoint_contract::ForChild {
+        birth_date: birth_date.to_owned(),
+        representative_certificate: der,
+    };
+    Ok(Some((wire, representative)))
+}
+
+/// The representative's certificate passes the login checks (`field` names it).
+fn check_representative(
+    app: &Platform,
+    representative: &PresentedCertificate,
+    now: i64,
+    field: &str,
+) -> ApiResult<()> {
+    app.trust.verdict(representative, now).map_err(|refusal| {
         let (code, message) = match refusal {
             CertificateRefusal::Expired => (
                 ErrorCode::RepresentativeCertificateExpired,
@@ -106,22 +138,8 @@ fn for_child(
                 "The legal representative's certificate is not a trusted user-authentication certificate.",
             ),
         };
-        ApiError::new(code, message).field(REPRESENTATIVE_FIELD)
-    })?;
-    if representative.issuer == auth.session.issuer
-        && representative.subject_cn == auth.session.subject_cn
-    {
-        return Err(ApiError::new(
-            ErrorCode::RepresentativeIsApplicant,
-            "The legal representative's certificate belongs to the applicant; use the representative's own card.",
-        )
-        .field(REPRESENTATIVE_FIELD));
-    }
-    let wire = mynapoint_contract::ForChild {
-        birth_date: birth_date.to_owned(),
-        representative_certificate: der,
-    };
-    Ok(Some((wire, representative)))
+        ApiError::new(code, message).field(field)
+    })
 }
 
 impl ApplicationContent {
@@ -160,6 +178,7 @@ impl ApplicationContent {
                 )
             })?;
         }
+        let categories = read_categories(body)?;
         let child = for_child(app, auth, body)?;
         let (for_child, representative) = match child {
             Some((wire, certificate)) => (Some(wire), Some(certificate)),
@@ -174,9 +193,20 @@ impl ApplicationContent {
                 security_codes: codes.into_iter().map(Secret::new).collect(),
                 phone_last4: phone_last4.map(Secret::new),
                 for_child,
+                categories,
             },
             representative,
         })
+    }
+
+    /// The person's service is still open (no application, no 1st
+    /// installment) and each category is open to them.
+    fn check_for(&self, app: &Platform, view: &PersonView) -> ApiResult<()> {
+        view.check_service(app, &self.service.service_id)?;
+        if view.fixed_service(app).is_some() {
+            return Err(already_applied());
+        }
+        check_open(&view.statuses(app), &self.content.categories)
     }
 
     fn payment_id(&self) -> &str {
@@ -207,11 +237,12 @@ pub fn open_security_codes(
     key: &crate::crypto::SealingKey,
     record: &ApplicationRecord,
 ) -> Result<Vec<Secret>, crate::crypto::CryptoError> {
-    let plain = key.open(
-        &record.security_codes_nonce,
-        &record.security_codes_sealed,
-        record.application_id.as_bytes(),
-    )?;
+    let (Some(nonce), Some(sealed)) = (&record.security_codes_nonce, &record.security_codes_sealed)
+    else {
+        // On the 1st installment's service: no codes here.
+        return Ok(Vec::new());
+    };
+    let plain = key.open(nonce, sealed, record.application_id.as_bytes())?;
     let text = String::from_utf8(plain).map_err(|_| crate::crypto::CryptoError::Open)?;
     Ok(text.split('\n').map(Secret::new).collect())
 }
@@ -234,14 +265,24 @@ fn require_my_key_id(app: &Platform, auth: &Auth) -> ApiResult<i64> {
     }
 }
 
+fn status_at(registered_at: i64, now: i64) -> ApplicationStatus {
+    if now >= registered_at {
+        ApplicationStatus::Registered
+    } else {
+        ApplicationStatus::Submitted
+    }
+}
+
+/// Registered once every category is.
 fn application_answer(a: &ApplicationRecord, now: i64) -> Application {
+    let last = a
+        .categories
+        .iter()
+        .map(|c| c.registered_at)
+        .fold(a.registered_at, i64::max);
     Application {
         application_id: a.application_id.clone(),
-        status: if now >= a.registered_at {
-            ApplicationStatus::Registered
-        } else {
-            ApplicationStatus::Submitted
-        },
+        status: status_at(last, now),
         service_id: a.service_id.clone(),
         service_name: a.service_name.clone(),
         payment_id_masked: a.payment_id_masked.clone(),
@@ -250,7 +291,25 @@ fn application_answer(a: &ApplicationRecord, now: i64) -> Application {
             birth_date: c.birth_date.clone(),
             representative_serial: c.representative_serial.clone(),
         }),
+        categories: a
+            .categories
+            .iter()
+            .map(|c| AppliedCategory {
+                category: c.category,
+                amount_yen: c.category.max_yen(),
+                status: status_at(c.registered_at, now),
+                applied_at: unix(c.applied_at),
+            })
+            .collect(),
     }
+}
+
+/// The categories in [`Category::ALL`] order and their amounts together.
+fn summed(categories: &[Category]) -> (Vec<Category>, u32) {
+    let mut sorted = categories.to_vec();
+    sorted.sort();
+    let total = sorted.iter().map(|c| c.max_yen()).sum();
+    (sorted, total)
 }
 
 /// A card signature over the digest: the digest signed as a message
@@ -280,6 +339,7 @@ fn payment_account_in_use() -> ApiError {
 pub fn content_to_sign(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<ContentToSign> {
     let person = require_my_key_id(app, auth)?;
     let content = ApplicationContent::from_body(app, auth, body)?;
+    content.check_for(app, &PersonView::of_session(app, auth)?)?;
     // Say it before the card signs (submission checks it again, atomically).
     let used = app
         .store
@@ -290,11 +350,14 @@ pub fn content_to_sign(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResul
         return Err(payment_account_in_use());
     }
     let digest = content.digest(&auth.session.id);
+    let (categories, total_yen) = summed(&content.content.categories);
     Ok(ContentToSign {
         digest,
         summary: ContentSummary {
             service_name: content.service.name.clone(),
-            payment_id_masked: mask_payment_id(content.payment_id()),
+            payment_id_masked: Some(mask_payment_id(content.payment_id())),
+            categories,
+            total_yen,
         },
     })
 }
@@ -304,6 +367,7 @@ pub fn content_to_sign(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResul
 pub fn submit(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Application> {
     let person_id = require_my_key_id(app, auth)?;
     let content = ApplicationContent::from_body(app, auth, body)?;
+    content.check_for(app, &PersonView::of_session(app, auth)?)?;
     let signature = decode_base64(
         body.str("signature")?,
         "signature",
@@ -378,11 +442,11 @@ pub fn submit(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Applica
         person_id,
         service_id: content.service.service_id.clone(),
         service_name: content.service.name.clone(),
-        terms_version: content.content.terms_version.clone(),
-        payment_id: content.payment_id().to_owned(),
-        payment_id_masked: mask_payment_id(content.payment_id()),
-        security_codes_nonce: nonce,
-        security_codes_sealed: sealed,
+        terms_version: Some(content.content.terms_version.clone()),
+        payment_id: Some(content.payment_id().to_owned()),
+        payment_id_masked: Some(mask_payment_id(content.payment_id())),
+        security_codes_nonce: Some(nonce),
+        security_codes_sealed: Some(sealed),
         phone_last4: content.content.phone_last4().map(str::to_owned),
         evidence_nonce,
         evidence_sealed,
@@ -391,6 +455,16 @@ pub fn submit(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Applica
         submitted_at: now,
         registered_at: now + app.config.registration_delay_secs as i64,
         child,
+        first_installment: false,
+        categories: summed(&content.content.categories)
+            .0
+            .into_iter()
+            .map(|category| CategoryRecord {
+                category,
+                applied_at: now,
+                registered_at: now + app.config.registration_delay_secs as i64,
+            })
+            .collect(),
     };
     let outcome = app
         .store
@@ -405,8 +479,9 @@ pub fn submit(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Applica
     tracing::info!(
         application = %record.application_id,
         service = %record.service_id,
-        payment_id = %record.payment_id_masked,
+        payment_id = record.payment_id_masked.as_deref().unwrap_or(""),
         for_child = record.child.is_some(),
+        categories = %mynapoint_contract::categories_text(&content.content.categories),
         "application submitted"
     );
     Ok(application_answer(&record, now))
@@ -421,4 +496,256 @@ pub fn mine(app: &Platform, auth: &Auth) -> ApiResult<Application> {
         .ok_or_else(not_applied)?;
     let record = store.application_of(person)?.ok_or_else(not_applied)?;
     Ok(application_answer(&record, app.clock.now()))
+}
+
+/// A category addition's checked body: the fixed service, the categories,
+/// and for a child's application the legal representative who applied.
+struct Addition {
+    person_id: i64,
+    view: PersonView,
+    addition: CategoryAddition,
+    representative: Option<PresentedCertificate>,
+}
+
+impl Addition {
+    fn digest(&self, session_id: &str) -> [u8; 32] {
+        let serial = self.representative.as_ref().map(|r| r.serial_hex.as_str());
+        self.addition.digest(session_id, serial)
+    }
+}
+
+const ADDITION_REPRESENTATIVE: &str = "representative_certificate";
+
+/// A child's application: the certificate of the legal representative who
+/// applied (the same person), passing the login checks.
+fn addition_representative(
+    app: &Platform,
+    view: &PersonView,
+    body: &JsonBody,
+) -> ApiResult<(Option<Vec<u8>>, Option<PresentedCertificate>)> {
+    let Some(child) = view.application.as_ref().and_then(|a| a.child.as_ref()) else {
+        return Ok((None, None));
+    };
+    let text = body.opt_str(ADDITION_REPRESENTATIVE)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::FieldMissing,
+            "A child's application: the legal representative's certificate is required.",
+        )
+        .field(ADDITION_REPRESENTATIVE)
+    })?;
+    let der = decode_base64(text, ADDITION_REPRESENTATIVE, ErrorCode::CertificateFormat)?;
+    let representative =
+        PresentedCertificate::parse(&der).map_err(|e| e.field(ADDITION_REPRESENTATIVE))?;
+    check_representative(
+        app,
+        &representative,
+        app.clock.now(),
+        ADDITION_REPRESENTATIVE,
+    )?;
+    if representative.issuer != child.representative_issuer
+        || representative.subject_cn != child.representative_cn
+    {
+        return Err(ApiError::new(
+            ErrorCode::RepresentativeCertificateUntrusted,
+            "Not the legal representative who applied for this child.",
+        )
+        .field(ADDITION_REPRESENTATIVE));
+    }
+    Ok((Some(der), Some(representative)))
+}
+
+/// Reads `service_id` and `categories`; refuses a person without a service
+/// yet (`not_applied`), another service, and a category not open to them.
+fn read_addition(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Addition> {
+    let person_id = require_my_key_id(app, auth)?;
+    let service_id = body.str("service_id")?;
+    let categories = read_categories(body)?;
+    let view = PersonView::of_session(app, auth)?;
+    if view.fixed_service(app).is_none() {
+        return Err(ApiError::new(
+            ErrorCode::NotApplied,
+            "No application yet: choose a payment service and apply with it.",
+        ));
+    }
+    view.check_service(app, service_id)?;
+    check_open(&view.statuses(app), &categories)?;
+    let (representative_certificate, representative) = addition_representative(app, &view, body)?;
+    Ok(Addition {
+        person_id,
+        view,
+        addition: CategoryAddition {
+            service_id: service_id.to_owned(),
+            categories,
+            representative_certificate,
+        },
+        representative,
+    })
+}
+
+fn addition_summary(app: &Platform, a: &Addition) -> ContentSummary {
+    let (categories, total_yen) = summed(&a.addition.categories);
+    ContentSummary {
+        service_name: a
+            .view
+            .fixed_service(app)
+            .map(|s| s.service_name)
+            .unwrap_or_default(),
+        payment_id_masked: a
+            .view
+            .application
+            .as_ref()
+            .and_then(|r| r.payment_id_masked.clone()),
+        categories,
+        total_yen,
+    }
+}
+
+/// The digest the card signs to add categories on the person's service
+/// (`POST /v1/applications/categories/content-to-sign`).
+pub fn categories_content_to_sign(
+    app: &Platform,
+    auth: &Auth,
+    body: &JsonBody,
+) -> ApiResult<ContentToSign> {
+    let a = read_addition(app, auth, body)?;
+    Ok(ContentToSign {
+        digest: a.digest(&auth.session.id),
+        summary: addition_summary(app, &a),
+    })
+}
+
+/// Adds categories to the person's application, or applies for them on the
+/// 1st installment's service, signed by the session's card
+/// (`POST /v1/applications/categories`).
+pub fn add_categories(app: &Platform, auth: &Auth, body: &JsonBody) -> ApiResult<Application> {
+    let a = read_addition(app, auth, body)?;
+    let signature = decode_base64(
+        body.str("signature")?,
+        "signature",
+        ErrorCode::SignatureFormat,
+    )?;
+    let digest = a.digest(&auth.session.id);
+    if !signed_over(&auth.session.public_key, &digest, &signature) {
+        return Err(ApiError::new(
+            ErrorCode::SignatureInvalid,
+            "The signature is not this session's card signature over these categories.",
+        )
+        .field("signature"));
+    }
+    // A child's application: the legal representative's card signs too.
+    let mut representative_signature = None;
+    if let Some(representative) = &a.representative {
+        let invalid = |message: &str| {
+            ApiError::new(ErrorCode::RepresentativeSignatureInvalid, message)
+                .field("representative_signature")
+        };
+        let text = body.opt_str("representative_signature")?.ok_or_else(|| {
+            invalid("A child's application needs the legal representative's card signature.")
+        })?;
+        let sig = decode_base64(text, "representative_signature", ErrorCode::SignatureFormat)?;
+        if !signed_over(&representative.public_key, &digest, &sig) {
+            return Err(invalid(
+                "The representative signature is not the legal representative's card signature over these categories.",
+            ));
+        }
+        representative_signature = Some(sig);
+    }
+    let now = app.clock.now();
+    let registered_at = now + app.config.registration_delay_secs as i64;
+    // Sealed: digest || signature (|| the representative's signature).
+    let mut evidence = digest.to_vec();
+    evidence.extend_from_slice(&signature);
+    if let Some(sig) = &representative_signature {
+        evidence.extend_from_slice(sig);
+    }
+    let (categories, _) = summed(&a.addition.categories);
+    let mut store = app.store.lock().expect("lock");
+    match &a.view.application {
+        Some(existing) => {
+            let (nonce, sealed) = app.sealing_key.seal(
+                &evidence,
+                format!(
+                    "category-evidence\n{}\n{}",
+                    existing.application_id,
+                    mynapoint_contract::categories_text(&categories)
+                )
+                .as_bytes(),
+            );
+            let outcome = store.add_categories(&CategoryAdditionRecord {
+                application_id: &existing.application_id,
+                categories: &categories,
+                applied_at: now,
+                registered_at,
+                session_id: &auth.session.id,
+                evidence_nonce: &nonce,
+                evidence_sealed: &sealed,
+            })?;
+            if let AddOutcome::AlreadyApplied(c) = outcome {
+                let i = a
+                    .addition
+                    .categories
+                    .iter()
+                    .position(|x| *x == c)
+                    .unwrap_or(0);
+                return Err(ApiError::new(
+                    ErrorCode::CategoryAlreadyApplied,
+                    "The application already covers this category.",
+                )
+                .field(format!("categories[{i}]")));
+            }
+        }
+        None => {
+            // A 1st-installment applicant: the application is made on the
+            // 1st service, with no payment details of its own.
+            let fixed = a.view.fixed_service(app).ok_or_else(|| {
+                ApiError::internal("an addition without a service passed the checks")
+            })?;
+            let application_id = uuid::Uuid::new_v4().to_string();
+            let (evidence_nonce, evidence_sealed) = app
+                .sealing_key
+                .seal(&evidence, format!("evidence\n{application_id}").as_bytes());
+            let record = ApplicationRecord {
+                application_id,
+                person_id: a.person_id,
+                service_id: fixed.service_id,
+                service_name: fixed.service_name,
+                terms_version: None,
+                payment_id: None,
+                payment_id_masked: None,
+                security_codes_nonce: None,
+                security_codes_sealed: None,
+                phone_last4: None,
+                evidence_nonce,
+                evidence_sealed,
+                session_id: auth.session.id.clone(),
+                certificate_serial: auth.session.certificate_serial.clone(),
+                submitted_at: now,
+                registered_at,
+                child: None,
+                first_installment: true,
+                categories: categories
+                    .iter()
+                    .map(|&category| CategoryRecord {
+                        category,
+                        applied_at: now,
+                        registered_at,
+                    })
+                    .collect(),
+            };
+            match store.insert_application(&record)? {
+                InsertOutcome::Inserted => {}
+                InsertOutcome::AlreadyApplied => return Err(already_applied()),
+                InsertOutcome::PaymentAccountInUse => return Err(payment_account_in_use()),
+            }
+        }
+    }
+    let record = store
+        .application_of(a.person_id)?
+        .ok_or_else(|| ApiError::internal("the application vanished after the addition"))?;
+    tracing::info!(
+        application = %record.application_id,
+        categories = %mynapoint_contract::categories_text(&categories),
+        "categories added"
+    );
+    Ok(application_answer(&record, now))
 }

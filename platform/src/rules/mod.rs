@@ -9,13 +9,15 @@
 //! | [`card_login`] | challenge (random, once, expiring), the card's signature over it, the certificate's trust (chain, validity, revocation, key usage), a reissued card updating the record, sessions (bound to one certificate, idle timeout) |
 //! | [`my_key_id`] | the id's format, auto-generation (3 candidates, the 3rd final), own choice (3 checks, then auto), the issue fields (password, e-mail, notifications, base municipality), one per person, change (old id retired), revoke (final), one choice per card login |
 //! | [`catalogue`] | the payment services, their payment-ID and security-code rules, keyword search |
-//! | [`applications`] | one application per person, the content the card signs, the child under 15 with the legal representative's card, one person per payment account, sealed secrets |
+//! | [`applications`] | one application per person, the content the card signs (with its categories), categories added later with the card again, the child under 15 with the legal representative's card, one person per payment account, sealed secrets |
+//! | [`eligibility`] | the 2nd installment's three categories per person (facts from other systems, set by the administrator), the one service that cannot change, what to do first for a category not open yet |
 //! | [`idempotency`] | a repeated write gets the first answer and changes nothing; a key reused for another request is refused |
 //! | [`error`], [`fields`] | how a refusal is said; how a body is read |
 
 pub mod applications;
 pub mod card_login;
 pub mod catalogue;
+pub mod eligibility;
 pub mod error;
 pub mod fields;
 pub mod idempotency;

@@ -7,6 +7,7 @@
 //! no rule beyond what a constraint says.
 
 pub mod applications;
+pub mod eligibility;
 pub mod idempotency;
 pub mod meta;
 pub mod my_key_ids;
@@ -19,7 +20,10 @@ use std::path::Path;
 use mynapoint_sqlite::{OpenError, Opener, Synchronous};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-pub use applications::{ApplicationRecord, ChildApplication, InsertOutcome};
+pub use applications::{
+    AddOutcome, ApplicationRecord, CategoryAdditionRecord, CategoryRecord, ChildApplication,
+    InsertOutcome,
+};
 pub use idempotency::StoredResponse;
 pub use my_key_ids::{ChangeRefusal, IssueRefusal, MyKeyIdRecord, NewMyKeyId};
 
@@ -46,12 +50,14 @@ impl std::fmt::Debug for Store {
     }
 }
 
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 8] = [
     "meta",
     "persons",
     "my_key_ids",
     "retired_my_key_ids",
     "applications",
+    "application_categories",
+    "eligibility_facts",
     "idempotency",
 ];
 
@@ -186,6 +192,43 @@ impl Store {
         a: &ApplicationRecord,
     ) -> Result<InsertOutcome, StoreError> {
         self.write(|tx| applications::insert(tx, a))
+    }
+
+    /// Adds categories to an application in one transaction
+    /// ([`applications::add_categories`]); a refusal adds none.
+    pub fn add_categories(
+        &mut self,
+        a: &CategoryAdditionRecord<'_>,
+    ) -> Result<AddOutcome, StoreError> {
+        self.decide(|tx| {
+            Ok(match applications::add_categories(tx, a)? {
+                AddOutcome::Added => Ok(AddOutcome::Added),
+                refused => Err(refused),
+            })
+        })
+        .map(|r| r.unwrap_or_else(|refused| refused))
+    }
+
+    /// The person's eligibility facts (none recorded: none at all).
+    pub fn eligibility_of(
+        &self,
+        person_id: i64,
+    ) -> Result<mynapoint_contract::EligibilityFacts, StoreError> {
+        eligibility::of_person(&self.conn, person_id)
+    }
+
+    /// Sets a person's eligibility facts (the person is created if new).
+    pub fn set_eligibility(
+        &mut self,
+        issuer: &str,
+        subject_cn: &str,
+        facts: &mynapoint_contract::EligibilityFacts,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let person = persons::find_or_create(tx, issuer, subject_cn, now)?;
+            eligibility::set(tx, person, facts, now)
+        })
     }
 
     pub fn stored_response(

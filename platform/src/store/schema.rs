@@ -112,6 +112,105 @@ ALTER TABLE applications ADD COLUMN representative_signature_sealed BLOB;
 CREATE UNIQUE INDEX applications_payment_account ON applications (service_id, payment_id);
 "#,
         ),
+        // The point categories of the 2nd installment (issue 11). Each
+        // person's eligibility facts (from other public systems, set by the
+        // administrator); the categories an application covers, each added
+        // with the card's signature (NULL evidence: the application's own
+        // signature covers it; applications from before this step covered
+        // category (1), the only one then). An application on the 1st
+        // installment's service has no payment details of its own (the
+        // service holds the account since then), hence the rebuilt table
+        // with nullable payment columns.
+        M::up(
+            r#"
+CREATE TABLE eligibility_facts (
+    person_id                       INTEGER PRIMARY KEY REFERENCES persons (person_id),
+    first_service_id                TEXT,
+    first_applied_on                TEXT
+        CHECK (first_applied_on IS NULL
+               OR (length(first_applied_on) = 8 AND first_applied_on NOT GLOB '*[^0-9]*')),
+    first_earned_yen                INTEGER CHECK (first_earned_yen BETWEEN 0 AND 5000),
+    health_insurance_registered_on  TEXT
+        CHECK (health_insurance_registered_on IS NULL
+               OR (length(health_insurance_registered_on) = 8
+                   AND health_insurance_registered_on NOT GLOB '*[^0-9]*')),
+    public_fund_account_registered_on TEXT
+        CHECK (public_fund_account_registered_on IS NULL
+               OR (length(public_fund_account_registered_on) = 8
+                   AND public_fund_account_registered_on NOT GLOB '*[^0-9]*')),
+    updated_at                      INTEGER NOT NULL,
+    CHECK ((first_service_id IS NULL) = (first_applied_on IS NULL)
+           AND (first_service_id IS NULL) = (first_earned_yen IS NULL))
+) STRICT;
+
+CREATE TABLE applications_v4 (
+    application_id       TEXT PRIMARY KEY,
+    person_id            INTEGER NOT NULL UNIQUE REFERENCES persons (person_id),
+    service_id           TEXT NOT NULL,
+    service_name         TEXT NOT NULL,
+    terms_version        TEXT,
+    payment_id           TEXT,
+    payment_id_masked    TEXT,
+    security_codes_nonce BLOB,
+    security_codes_sealed BLOB,
+    phone_last4          TEXT,
+    evidence_nonce       BLOB NOT NULL,
+    evidence_sealed      BLOB NOT NULL,
+    session_id           TEXT NOT NULL,
+    certificate_serial   TEXT NOT NULL,
+    submitted_at         INTEGER NOT NULL,
+    registered_at        INTEGER NOT NULL,
+    child_birth_date     TEXT
+        CHECK (child_birth_date IS NULL
+               OR (length(child_birth_date) = 8 AND child_birth_date NOT GLOB '*[^0-9]*')),
+    representative_serial TEXT,
+    representative_issuer TEXT,
+    representative_cn    TEXT,
+    representative_signature_nonce BLOB,
+    representative_signature_sealed BLOB,
+    -- 1: on the 1st installment's service, no payment details here.
+    first_installment    INTEGER NOT NULL DEFAULT 0 CHECK (first_installment IN (0, 1)),
+    CHECK ((first_installment = 1) = (payment_id IS NULL)
+           AND (payment_id IS NULL) = (security_codes_sealed IS NULL)
+           AND (payment_id IS NULL) = (terms_version IS NULL))
+) STRICT;
+
+INSERT INTO applications_v4 (application_id, person_id, service_id, service_name,
+    terms_version, payment_id, payment_id_masked, security_codes_nonce,
+    security_codes_sealed, phone_last4, evidence_nonce, evidence_sealed, session_id,
+    certificate_serial, submitted_at, registered_at, child_birth_date,
+    representative_serial, representative_issuer, representative_cn,
+    representative_signature_nonce, representative_signature_sealed, first_installment)
+SELECT application_id, person_id, service_id, service_name,
+    terms_version, payment_id, payment_id_masked, security_codes_nonce,
+    security_codes_sealed, phone_last4, evidence_nonce, evidence_sealed, session_id,
+    certificate_serial, submitted_at, registered_at, child_birth_date,
+    representative_serial, representative_issuer, representative_cn,
+    representative_signature_nonce, representative_signature_sealed, 0
+FROM applications;
+
+DROP TABLE applications;
+ALTER TABLE applications_v4 RENAME TO applications;
+CREATE UNIQUE INDEX applications_payment_account ON applications (service_id, payment_id);
+
+CREATE TABLE application_categories (
+    application_id  TEXT NOT NULL REFERENCES applications (application_id),
+    category        TEXT NOT NULL
+        CHECK (category IN ('card_acquisition', 'health_insurance', 'public_fund_account')),
+    applied_at      INTEGER NOT NULL,
+    registered_at   INTEGER NOT NULL,
+    -- The addition's session and sealed digest || signature; NULL for the
+    -- categories the application itself was signed with.
+    session_id      TEXT,
+    evidence_nonce  BLOB,
+    evidence_sealed BLOB,
+    PRIMARY KEY (application_id, category)
+) STRICT;
+
+INSERT INTO application_categories (application_id, category, applied_at, registered_at)
+SELECT application_id, 'card_acquisition', submitted_at, registered_at FROM applications;
+"#,
+        ),
     ])
 }
 

@@ -177,6 +177,7 @@ pub fn aeon_content() -> Value {
         "terms_version": "2022-06",
         "payment_id": "1234567890123456",
         "security_codes": ["4821"],
+        "categories": ["card_acquisition"],
         "phone_last4": "5678",
         "for_child": null,
     })

@@ -333,7 +333,9 @@ impl PlatformApi for FakePlatform {
                 digest: digest_with(&session(st, t).id, content, rep.as_ref()),
                 summary: ContentSummary {
                     service_name: service.name,
-                    payment_id_masked: mask_payment_id(content.payment_id.expose()),
+                    payment_id_masked: Some(mask_payment_id(content.payment_id.expose())),
+                    categories: content.categories.clone(),
+                    total_yen: content.categories.iter().map(|c| c.max_yen()).sum(),
                 },
             })
         });
@@ -409,9 +411,20 @@ impl PlatformApi for FakePlatform {
                     status: ApplicationStatus::Submitted,
                     service_id: service.service_id,
                     service_name: service.name,
-                    payment_id_masked: mask_payment_id(request.content.payment_id.expose()),
+                    payment_id_masked: Some(mask_payment_id(request.content.payment_id.expose())),
                     submitted_at: 1_700_000_000,
                     for_child,
+                    categories: request
+                        .content
+                        .categories
+                        .iter()
+                        .map(|&category| AppliedCategory {
+                            category,
+                            amount_yen: category.max_yen(),
+                            status: ApplicationStatus::Submitted,
+                            applied_at: 1_700_000_000,
+                        })
+                        .collect(),
                 };
                 st.accounts.insert(account, person_key);
                 person(st, t).application = Some(app.clone());
@@ -434,4 +447,92 @@ impl PlatformApi for FakePlatform {
         });
         Self::leave(fault, result)
     }
+
+    async fn eligibility(&self, token: &SessionToken) -> Result<Eligibility, PlatformError> {
+        let fault = self.enter(Endpoint::Eligibility)?;
+        let result = self.with_session(token, |st, t| {
+            let today = st.today.unwrap_or_else(CivilDate::today_in_japan);
+            Ok(eligibility_of(person(st, t), today))
+        });
+        Self::leave(fault, result)
+    }
+
+    async fn categories_content_to_sign(
+        &self,
+        token: &SessionToken,
+        addition: &CategoryAddition,
+    ) -> Result<ContentToSign, PlatformError> {
+        let fault = self.enter(Endpoint::CategoriesContentToSign)?;
+        let result = self.with_session(token, |st, t| {
+            let application = check_addition(st, t, addition)?;
+            Ok(ContentToSign {
+                digest: addition.digest(&session(st, t).id, None),
+                summary: ContentSummary {
+                    service_name: application.service_name,
+                    payment_id_masked: application.payment_id_masked,
+                    categories: addition.categories.clone(),
+                    total_yen: addition.categories.iter().map(|c| c.max_yen()).sum(),
+                },
+            })
+        });
+        Self::leave(fault, result)
+    }
+
+    async fn add_categories(
+        &self,
+        token: &SessionToken,
+        request: &CategoryAdditionRequest,
+        _key: &IdempotencyKey,
+    ) -> Result<Application, PlatformError> {
+        let fault = self.enter(Endpoint::AddCategories)?;
+        let result = self.with_session(token, |st, t| {
+            check_addition(st, t, &request.addition)?;
+            let s = session(st, t);
+            let d = request.addition.digest(&s.id, None);
+            if !signature_ok(&s.cert, &d, &request.signature) {
+                return Err(err(401, "signature_invalid", None));
+            }
+            let p = person(st, t);
+            let app = p.application.as_mut().expect("checked");
+            for &category in &request.addition.categories {
+                app.categories.push(AppliedCategory {
+                    category,
+                    amount_yen: category.max_yen(),
+                    status: ApplicationStatus::Submitted,
+                    applied_at: 1_700_000_000,
+                });
+            }
+            app.categories.sort_by_key(|c| c.category);
+            Ok(app.clone())
+        });
+        Self::leave(fault, result)
+    }
+}
+
+/// An addition needs the person's application, its service, and open categories.
+fn check_addition(
+    st: &mut State,
+    token: &str,
+    addition: &CategoryAddition,
+) -> Result<Application, PlatformError> {
+    let today = st.today.unwrap_or_else(CivilDate::today_in_japan);
+    let p = person(st, token);
+    let Some(application) = p.application.clone() else {
+        return Err(err(404, "not_applied", None));
+    };
+    if application.service_id != addition.service_id {
+        return Err(err(409, "service_cannot_change", Some("service_id")));
+    }
+    let eligibility = eligibility_of(p, today);
+    for (i, c) in addition.categories.iter().enumerate() {
+        let field = format!("categories[{i}]");
+        match eligibility.of(*c).map(|s| s.state) {
+            Some(CategoryState::Eligible) => {}
+            Some(CategoryState::Applied) => {
+                return Err(err(409, "category_already_applied", Some(&field)))
+            }
+            _ => return Err(err(409, "category_not_available", Some(&field))),
+        }
+    }
+    Ok(application)
 }

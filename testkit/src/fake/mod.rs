@@ -38,6 +38,9 @@ pub enum Endpoint {
     ContentToSign,
     Submit,
     Mine,
+    Eligibility,
+    CategoriesContentToSign,
+    AddCategories,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +65,25 @@ struct Session {
 struct Person {
     record: Option<MyKeyIdRecord>,
     application: Option<Application>,
+}
+
+/// The fake's eligibility rule: the contract's, over no facts (category (1)
+/// open to everyone; the real platform's facts are tested against it).
+fn eligibility_of(p: &Person, today: CivilDate) -> Eligibility {
+    let applied: Vec<Category> = p
+        .application
+        .iter()
+        .flat_map(|a| a.categories.iter().map(|c| c.category))
+        .collect();
+    Eligibility {
+        categories: mynapoint_contract::category_statuses(&Default::default(), &applied, today),
+        service: p.application.as_ref().map(|a| FixedService {
+            service_id: a.service_id.clone(),
+            service_name: a.service_name.clone(),
+            fixed_by: ServiceFixedBy::Application,
+        }),
+        max_total_yen: mynapoint_contract::MAX_TOTAL_YEN,
+    }
 }
 
 #[derive(Default)]

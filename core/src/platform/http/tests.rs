@@ -119,6 +119,7 @@ fn request() -> ApplicationRequest {
             security_codes: vec![Secret::new("0987")],
             phone_last4: None,
             for_child: None,
+            categories: vec![Category::CardAcquisition],
         },
         signature: vec![1, 2, 3],
         representative_signature: None,

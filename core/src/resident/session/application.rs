@@ -5,23 +5,28 @@
 
 use std::sync::Arc;
 
-use super::{Prepared, ResidentSession, Submission};
+use super::{Content, Prepared, ResidentSession, Signed, Submission};
 use crate::card::{CardTransport, PinError};
 use crate::pin::{LastTry, PinKind};
 use crate::platform::{
-    Application, ApplicationRequest, ErrorCode, ForChild, IdempotencyKey, PlatformError, Service,
-    ServiceSummary,
+    Application, ApplicationRequest, CategoryAdditionRequest, ErrorCode, ForChild, IdempotencyKey,
+    PlatformError, Service, ServiceSummary,
 };
 use crate::resident::error::ResidentError;
 use crate::resident::fields::{Field, FieldError, FieldProblem};
 use crate::resident::payment::{ChildReview, PaymentForm, Review};
 use crate::resident::step::{PinPurpose, Step};
 
-/// Steps where the service may still be (re)chosen: until the card signs.
+/// Steps where the service may still be (re)chosen: until the card signs
+/// (choosing it at the categories takes the default categories).
 pub(super) fn service_open(step: Step) -> bool {
     matches!(
         step,
-        Step::ChooseService | Step::AcceptTerms | Step::EnterPayment | Step::Review
+        Step::ChooseCategories
+            | Step::ChooseService
+            | Step::AcceptTerms
+            | Step::EnterPayment
+            | Step::Review
     )
 }
 
@@ -62,6 +67,16 @@ impl ResidentSession {
     /// another drops the accepted terms and any payment details.
     pub async fn choose_service(&mut self, service_id: &str) -> Result<Service, ResidentError> {
         self.begin(service_open)?;
+        if let Some(fixed) = self
+            .held()
+            .eligibility
+            .as_ref()
+            .and_then(|e| e.service.as_ref())
+        {
+            if fixed.service_id != service_id {
+                return Err(ResidentError::ServiceCannotChange);
+            }
+        }
         let service = self
             .platform
             .service(self.held().token.as_ref(), service_id)
@@ -98,7 +113,10 @@ impl ResidentSession {
             return Err(self.wrong_step());
         };
         form.validate(service)?;
-        let mut content = form.content(service);
+        if self.held().categories.is_empty() {
+            return Err(ResidentError::NoCategoryChosen);
+        }
+        let mut content = form.content(service, &self.held().categories);
         let mut child_review = None;
         if let Some(child) = &self.held().child {
             let Some(representative) = &child.representative else {
@@ -131,6 +149,10 @@ impl ResidentSession {
             Err(e) => {
                 let e = ResidentError::from(e);
                 match e {
+                    ResidentError::CategoryNotAvailable { .. }
+                    | ResidentError::CategoryAlreadyApplied { .. } => {
+                        self.frame.go(Step::ChooseCategories);
+                    }
                     ResidentError::TermsVersionMismatch => {
                         self.held_mut().terms_accepted = false;
                         self.frame.go(Step::AcceptTerms);
@@ -150,10 +172,12 @@ impl ResidentSession {
         if signed.summary.service_name != service.name {
             return Err(ResidentError::PlatformMismatch);
         }
+        let (categories, total_yen) = super::categories::lines(&content.categories);
         let review = Review {
             service_id: service.service_id.clone(),
             service_name: service.name.clone(),
-            service_kind: service.kind,
+            service_fixed_by: None,
+            service_kind: Some(service.kind),
             terms_version: service.terms_version.clone(),
             payment_id_label: service.payment_id.label.clone(),
             payment_id: zeroize::Zeroizing::new(content.payment_id.expose().to_owned()),
@@ -161,9 +185,11 @@ impl ResidentSession {
             phone_last4,
             security_codes_entered: content.security_codes.len() as u32,
             for_child: child_review,
+            categories,
+            total_yen,
         };
         self.held_mut().prepared = Some(Prepared {
-            content,
+            content: Content::Application(content),
             digest: signed.digest,
         });
         self.held_mut().review = Some(review.clone());
@@ -203,13 +229,28 @@ impl ResidentSession {
         let Some(content) = self.held().prepared.as_ref().map(|p| p.content.clone()) else {
             return Err(self.wrong_step());
         };
-        let for_child = content.for_child.is_some();
+        let (request, for_child) = match content {
+            Content::Application(content) => {
+                let for_child = content.for_child.is_some();
+                let request = ApplicationRequest {
+                    content,
+                    signature,
+                    representative_signature: None,
+                };
+                (Signed::Application(request), for_child)
+            }
+            Content::Addition(addition) => {
+                let for_child = addition.representative_certificate.is_some();
+                let request = CategoryAdditionRequest {
+                    addition,
+                    signature,
+                    representative_signature: None,
+                };
+                (Signed::Addition(request), for_child)
+            }
+        };
         self.held_mut().submission = Some(Submission {
-            request: ApplicationRequest {
-                content,
-                signature,
-                representative_signature: None,
-            },
+            request,
             key: IdempotencyKey::new(),
         });
         if for_child {
@@ -229,10 +270,18 @@ impl ResidentSession {
         let (Some(token), Some(submission)) = (&self.held().token, &self.held().submission) else {
             return Err(self.wrong_step());
         };
-        let result = self
-            .platform
-            .submit_application(token, &submission.request, &submission.key)
-            .await;
+        let result = match &submission.request {
+            Signed::Application(request) => {
+                self.platform
+                    .submit_application(token, request, &submission.key)
+                    .await
+            }
+            Signed::Addition(request) => {
+                self.platform
+                    .add_categories(token, request, &submission.key)
+                    .await
+            }
+        };
         match result {
             Ok(application) => {
                 let held = self.held_mut();
@@ -240,6 +289,25 @@ impl ResidentSession {
                 held.prepared = None;
                 held.review = None;
                 held.application = Some(application.clone());
+                // What was applied for is no longer open.
+                if let Some(e) = &mut held.eligibility {
+                    for status in &mut e.categories {
+                        if application
+                            .categories
+                            .iter()
+                            .any(|c| c.category == status.category)
+                        {
+                            status.state = crate::platform::CategoryState::Applied;
+                        }
+                    }
+                    if e.service.is_none() {
+                        e.service = Some(crate::platform::FixedService {
+                            service_id: application.service_id.clone(),
+                            service_name: application.service_name.clone(),
+                            fixed_by: crate::platform::ServiceFixedBy::Application,
+                        });
+                    }
+                }
                 self.frame.go(Step::Done);
                 Ok(application)
             }
@@ -249,7 +317,10 @@ impl ResidentSession {
             }
             Err(e) => {
                 let e = ResidentError::from(e);
-                let applied = if e == ResidentError::AlreadyApplied {
+                let applied = if matches!(
+                    e,
+                    ResidentError::AlreadyApplied | ResidentError::ServiceCannotChange
+                ) {
                     Some(self.platform.my_application(token).await.ok())
                 } else {
                     None
@@ -265,8 +336,18 @@ impl ResidentSession {
                         }
                         self.frame.go(Step::Done);
                     }
-                    // The digest is not usable: get a new one from the details.
-                    None => self.frame.go(Step::EnterPayment),
+                    // The digest is not usable: get a new one from the details
+                    // (or the categories, for an addition).
+                    None => {
+                        let back = match e {
+                            ResidentError::CategoryNotAvailable { .. }
+                            | ResidentError::CategoryAlreadyApplied { .. }
+                            | ResidentError::ServiceCannotChange => Step::ChooseCategories,
+                            _ if held.service.is_none() => Step::ChooseCategories,
+                            _ => Step::EnterPayment,
+                        };
+                        self.frame.go(back);
+                    }
                 }
                 Err(e)
             }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::ResidentSession;
 use crate::card::{CardTransport, PinError};
 use crate::pin::{LastTry, Pin, PinKind, PinPrompt, PinStatus, Recheck};
-use crate::platform::{Application, ErrorCode, LoginRequest, PlatformError};
+use crate::platform::{Application, Eligibility, ErrorCode, LoginRequest, PlatformError};
 use crate::resident::error::ResidentError;
 use crate::resident::step::{PinPurpose, Step};
 
@@ -47,8 +47,12 @@ pub struct LoginOutcome {
     pub my_key_id: Option<String>,
     /// The card was reissued since the My Key ID was registered; the record follows it.
     pub card_reissued: bool,
-    /// The person's application, when one exists (the flow is then done).
+    /// The person's application, when one exists (the flow is then done,
+    /// unless a category can be added to it).
     pub application: Option<Application>,
+    /// Each point category for the person; `None` when the platform could
+    /// not say (the application is still possible; the platform decides).
+    pub eligibility: Option<Eligibility>,
 }
 
 fn is_pin_step(step: Step) -> bool {
@@ -167,6 +171,7 @@ impl ResidentSession {
             my_key_id: login.my_key_id.clone(),
             card_reissued: login.card_reissued,
             application: None,
+            eligibility: None,
         };
         if let Some(id) = &login.my_key_id {
             self.held_mut().my_key_id = Some(id.clone());
@@ -186,17 +191,13 @@ impl ResidentSession {
                 None
             }
         };
-        match (existing, &login.my_key_id) {
-            (Some(app), _) => {
-                outcome.application = Some(app.clone());
-                self.held_mut().application = Some(app);
-                self.frame.go(Step::Done);
-            }
-            (None, None) => self.frame.go(Step::ChooseMyKeyId {
-                own_choice_allowed: true,
-            }),
-            (None, Some(_)) => self.frame.go(Step::ChooseService),
+        if let Some(app) = existing {
+            outcome.application = Some(app.clone());
+            self.held_mut().application = Some(app);
         }
+        // The categories come with the login answer (one GET, no tap).
+        self.after_login().await?;
+        outcome.eligibility = self.held().eligibility.clone();
         Ok(outcome)
     }
 }

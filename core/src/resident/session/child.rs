@@ -161,8 +161,16 @@ impl ResidentSession {
             }
             Err(e) => return Err(e),
         };
-        if let Some(submission) = &mut self.held_mut().submission {
-            submission.request.representative_signature = Some(signature);
+        match &mut self.held_mut().submission {
+            Some(super::Submission {
+                request: super::Signed::Application(request),
+                ..
+            }) => request.representative_signature = Some(signature),
+            Some(super::Submission {
+                request: super::Signed::Addition(request),
+                ..
+            }) => request.representative_signature = Some(signature),
+            None => {}
         }
         self.submit().await
     }
@@ -172,7 +180,12 @@ impl ResidentSession {
         self.held_mut().prepared = None;
         self.held_mut().review = None;
         if self.frame.step() == Step::Review {
-            self.frame.go(Step::EnterPayment);
+            // An addition on a fixed service goes back to its categories.
+            self.frame.go(if self.service_fixed() {
+                Step::ChooseCategories
+            } else {
+                Step::EnterPayment
+            });
         }
     }
 }

@@ -14,6 +14,7 @@
 
 mod application;
 mod card_steps;
+mod categories;
 mod child;
 mod my_key_id;
 
@@ -29,8 +30,9 @@ use crate::card::{CardSession, CertSerial, CertificateInfo};
 use crate::clock::{Clock, SystemClock};
 use crate::pin::PinKind;
 use crate::platform::{
-    Application, ApplicationContent, ApplicationRequest, IdempotencyKey, IssueMode, PlatformApi,
-    Service, SessionToken,
+    Application, ApplicationContent, ApplicationRequest, Category, CategoryAddition,
+    CategoryAdditionRequest, Eligibility, IdempotencyKey, IssueMode, PlatformApi, Service,
+    SessionToken,
 };
 use crate::session_frame::{CardBinding, FlowData, FrameError, SessionFrame};
 
@@ -109,15 +111,48 @@ struct ChildHeld {
     representative: Option<CertificateInfo>,
 }
 
+/// What the card signs: a new application, or categories added on the
+/// person's fixed service.
+#[derive(Clone)]
+enum Content {
+    Application(ApplicationContent),
+    Addition(CategoryAddition),
+}
+
 /// Content the platform returned a digest for.
 struct Prepared {
-    content: ApplicationContent,
+    content: Content,
     digest: [u8; 32],
+}
+
+/// A signed request.
+enum Signed {
+    Application(ApplicationRequest),
+    Addition(CategoryAdditionRequest),
+}
+
+impl Signed {
+    fn wipe(&mut self) {
+        match self {
+            Signed::Application(r) => {
+                r.signature.zeroize();
+                if let Some(s) = &mut r.representative_signature {
+                    s.zeroize();
+                }
+            }
+            Signed::Addition(r) => {
+                r.signature.zeroize();
+                if let Some(s) = &mut r.representative_signature {
+                    s.zeroize();
+                }
+            }
+        }
+    }
 }
 
 /// A signed application, kept (with its key) until the platform answers.
 struct Submission {
-    request: ApplicationRequest,
+    request: Signed,
     key: IdempotencyKey,
 }
 
@@ -134,6 +169,10 @@ struct Held {
     review: Option<Review>,
     submission: Option<Submission>,
     application: Option<Application>,
+    /// Each category for this person, as the platform answered after login.
+    eligibility: Option<Eligibility>,
+    /// The categories chosen to apply for.
+    categories: Vec<Category>,
     child: Option<ChildHeld>,
     /// The legal representative's card: never the bound (child's) card,
     /// never through the frame's card binding.
@@ -155,10 +194,7 @@ impl FlowData for Held {
             p.digest.zeroize();
         }
         if let Some(s) = &mut self.submission {
-            s.request.signature.zeroize();
-            if let Some(r) = &mut s.request.representative_signature {
-                r.zeroize();
-            }
+            s.request.wipe();
         }
         if let Some(c) = &mut self.child {
             c.birth_date.zeroize();
@@ -175,7 +211,7 @@ impl FlowData for Held {
                 || !self.keys.own_checked.is_empty()
                 || self.keys.chosen.is_some()
                 || self.my_key_id.is_some(),
-            service: self.service.is_some() || self.terms_accepted,
+            service: self.service.is_some() || self.terms_accepted || !self.categories.is_empty(),
             payment: self.prepared.is_some() || self.review.is_some(),
             signature: self.submission.is_some(),
             representative: self.child.is_some()
@@ -248,6 +284,16 @@ impl ResidentSession {
 
     pub fn application(&self) -> Option<&Application> {
         self.held().application.as_ref()
+    }
+
+    /// Each point category for this person (after login).
+    pub fn eligibility(&self) -> Option<&Eligibility> {
+        self.held().eligibility.as_ref()
+    }
+
+    /// The categories chosen to apply for (all open ones by default).
+    pub fn chosen_categories(&self) -> &[Category] {
+        &self.held().categories
     }
 
     /// A VERIFY's answer was lost: tap the card (e.g. [`Self::pin_status`])

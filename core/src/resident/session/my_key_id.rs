@@ -61,7 +61,7 @@ impl ResidentSession {
     /// at the service choice or the application status). Not in a session
     /// that issued or changed one already: that needs a new card login.
     pub fn start_my_key_id_change(&mut self) -> Result<(), ResidentError> {
-        self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
+        self.begin(|s| matches!(s, Step::ChooseCategories | Step::ChooseService | Step::Done))?;
         if self.held().my_key_id.is_none() {
             return Err(ResidentError::MyKeyIdRequired);
         }
@@ -149,7 +149,7 @@ impl ResidentSession {
     /// ([`EndReason::Revoked`]) and is wiped. A repeat after a lost answer
     /// finds it revoked already, which is success too.
     pub async fn revoke_my_key_id(&mut self) -> Result<(), ResidentError> {
-        self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
+        self.begin(|s| matches!(s, Step::ChooseCategories | Step::ChooseService | Step::Done))?;
         if self.held().my_key_id.is_none() {
             return Err(ResidentError::MyKeyIdRequired);
         }
@@ -175,7 +175,7 @@ impl ResidentSession {
     /// Anything else is [`ResidentError::RevocationNotConfirmed`]: nothing is
     /// sent and the session stays where it was.
     pub async fn confirm_and_revoke_my_key_id(&mut self, typed: &str) -> Result<(), ResidentError> {
-        self.begin(|s| matches!(s, Step::ChooseService | Step::Done))?;
+        self.begin(|s| matches!(s, Step::ChooseCategories | Step::ChooseService | Step::Done))?;
         let Some(my_key_id) = self.held().my_key_id.as_deref() else {
             return Err(ResidentError::MyKeyIdRequired);
         };
@@ -304,7 +304,7 @@ impl ResidentSession {
         };
         self.held_mut().my_key_id = Some(record.my_key_id.clone());
         self.held_mut().keys.done_here = true;
-        self.frame.go(Step::ChooseService);
+        self.frame.go(Step::ChooseCategories);
         Ok(record)
     }
 
@@ -336,7 +336,7 @@ impl ResidentSession {
                     return Ok(existing);
                 }
                 self.held_mut().my_key_id = Some(existing.my_key_id);
-                self.frame.go(Step::ChooseService);
+                self.frame.go(Step::ChooseCategories);
                 ResidentError::MyKeyIdAlreadyIssued
             }
             _ if field.as_deref() == Some("base_municipality") => rejected(Field::BaseMunicipality),

@@ -2,7 +2,9 @@
 //! platform shows (e.g. payment details that fit the chosen service's rules,
 //! whatever the catalogue says).
 
-use mynapoint_core::platform::{Candidate, Charset, Notifications, Service, ServiceSummary};
+use mynapoint_core::platform::{
+    Candidate, Category, Charset, Notifications, Service, ServiceSummary,
+};
 use mynapoint_core::resident::{CivilDate, Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
@@ -20,11 +22,21 @@ const PHONE_LAST4: &str = "5678";
 
 pub struct Script {
     pin: String,
+    /// Which demo person (0, 1, …): each gets a payment ID of their own
+    /// (one payment account holds one person's points).
+    person: usize,
 }
 
 impl Script {
     pub fn new(pin: &str) -> Self {
-        Self { pin: pin.into() }
+        Self::for_person(pin, 0)
+    }
+
+    pub fn for_person(pin: &str, person: usize) -> Self {
+        Self {
+            pin: pin.into(),
+            person,
+        }
     }
 }
 
@@ -86,6 +98,9 @@ impl Answers for Script {
             Field::PaymentId => {
                 let rule = service.map(|s| &s.payment_id);
                 let value = rule.map_or_else(String::new, |r| sample(r.charset, r.min_len));
+                // Rotated per person: same rule, another account.
+                let n = value.chars().count();
+                let value: String = value.chars().cycle().skip(self.person).take(n).collect();
                 (value.clone(), value)
             }
             Field::SecurityCode { index } => {
@@ -134,6 +149,11 @@ impl Answers for Script {
     fn confirm_review(&mut self, say: &mut Say, _review: &Review) -> Result<bool, Failure> {
         say.line("the demo confirms: the card signs next")?;
         Ok(true)
+    }
+
+    fn categories(&mut self, say: &mut Say, open: &[Category]) -> Result<Vec<Category>, Failure> {
+        say.line("the demo applies for every open category")?;
+        Ok(open.to_vec())
     }
 
     /// A child who turns 10 this year (the demo applies for an adult; this

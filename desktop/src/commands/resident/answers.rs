@@ -1,7 +1,7 @@
 //! What the flow asks the person. The terminal answers it for
 //! `mynapoint resident`; a script answers it for `mynapoint demo`.
 
-use mynapoint_core::platform::{Candidate, Notifications, Service, ServiceSummary};
+use mynapoint_core::platform::{Candidate, Category, Notifications, Service, ServiceSummary};
 use mynapoint_core::resident::{Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
@@ -58,6 +58,10 @@ pub trait Answers {
 
     /// Apply with this (the card signs next), or enter the details again?
     fn confirm_review(&mut self, say: &mut Say, review: &Review) -> Result<bool, Failure>;
+
+    /// Which of the `open` point categories to apply for (more than one is
+    /// open; all by default).
+    fn categories(&mut self, say: &mut Say, open: &[Category]) -> Result<Vec<Category>, Failure>;
 
     /// The child's birth date (`YYYYMMDD`) for a legal representative's
     /// application (the core checks it: under 15, not in the future).

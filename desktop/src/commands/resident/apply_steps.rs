@@ -151,7 +151,7 @@ impl Flow<'_, '_> {
                     return self.say.line(format!(
                         "accepted; the platform prepared the content for the card to sign \
                          (payment ID shown as {})",
-                        review.payment_id_masked
+                        review.payment_id_masked.as_deref().unwrap_or("-")
                     ))
                 }
                 Err(ResidentError::Invalid(f)) => {
@@ -178,11 +178,25 @@ impl Flow<'_, '_> {
         };
         self.say
             .step("Review: check the service and the payment ID before the card signs")?;
+        if review.service_fixed_by.is_some() {
+            self.review_addition(&review)?;
+            if self.answers.confirm_review(&mut self.say, &review)? {
+                self.session.confirm_review().map_err(failure)?;
+                return self.say.line("confirmed");
+            }
+            // Nothing else to change on a fixed service: declining ends it.
+            self.session.abort();
+            return Err(failure(ResidentError::SessionEnded {
+                reason: mynapoint_core::resident::EndReason::Aborted,
+            }));
+        }
         self.say.line(format!(
             "service:        {} [{}, {}]",
             review.service_name,
             review.service_id,
-            service_kind_name(review.service_kind, crate::lang())
+            review
+                .service_kind
+                .map_or("", |k| service_kind_name(k, crate::lang()))
         ))?;
         // Whole here, where the person checks it; masked everywhere after.
         self.say.line(format!(
@@ -205,6 +219,7 @@ impl Flow<'_, '_> {
             "terms:          version {} accepted",
             review.terms_version
         ))?;
+        self.review_categories(&review)?;
         if let Some(child) = &review.for_child {
             self.say.line(format!(
                 "for a child:    born {}, the legal representative's card {} co-signs",

@@ -101,6 +101,7 @@ impl<'a, 'o> Flow<'a, 'o> {
                     self.choose_my_key_id(own_choice_allowed).await?
                 }
                 Step::EnterRegistration => self.register().await?,
+                Step::ChooseCategories => self.choose_categories().await?,
                 Step::ChooseService
                     if self.representative.is_some()
                         && self.session.representative_serial().is_none() =>
@@ -333,8 +334,28 @@ impl<'a, 'o> Flow<'a, 'o> {
         })?;
         self.say.line(format!(
             "service: {} [{}], payment ID {}",
-            app.service_name, app.service_id, app.payment_id_masked
+            app.service_name,
+            app.service_id,
+            app.payment_id_masked
+                .as_deref()
+                .unwrap_or("as registered at the 1st installment")
         ))?;
+        for c in &app.categories {
+            self.say.line(format!(
+                "category {}: {} yen{}, {}",
+                super::category_steps::category_name(c.category),
+                c.amount_yen,
+                if c.category == mynapoint_core::platform::Category::CardAcquisition {
+                    " at most"
+                } else {
+                    ""
+                },
+                match c.status {
+                    ApplicationStatus::Submitted => "submitted (申込済み)",
+                    ApplicationStatus::Registered => "registered",
+                }
+            ))?;
+        }
         self.say
             .line("points are shown by the payment service itself, never in this app")?;
         Ok(app)

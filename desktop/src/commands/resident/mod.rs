@@ -7,6 +7,7 @@
 mod account_steps;
 pub mod answers;
 mod apply_steps;
+pub mod category_steps;
 pub mod child_steps;
 pub mod explain;
 pub mod flow;

@@ -78,6 +78,18 @@ pub struct Summary {
     pub submitted_at: Option<String>,
     /// A legal representative's application for a child.
     pub for_child: Option<ChildSummary>,
+    /// The point categories applied for, each with its amount and state.
+    pub categories: Vec<CategorySummary>,
+}
+
+/// A category of the application.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategorySummary {
+    /// `card_acquisition`, `health_insurance` or `public_fund_account`.
+    pub category: &'static str,
+    pub amount_yen: u32,
+    /// `submitted` or `registered`.
+    pub status: &'static str,
 }
 
 impl Summary {
@@ -91,7 +103,7 @@ impl Summary {
             my_key_id: my_key_id.map(str::to_owned),
             service_id: application.map(|a| a.service_id.clone()),
             application_id: application.map(|a| a.application_id.clone()),
-            payment_id_masked: application.map(|a| a.payment_id_masked.clone()),
+            payment_id_masked: application.and_then(|a| a.payment_id_masked.clone()),
             submitted_at: application.map(|a| rfc3339_utc(a.submitted_at)),
             for_child: application
                 .and_then(|a| a.for_child.as_ref())
@@ -99,6 +111,21 @@ impl Summary {
                     birth_date: iso_date(&c.birth_date),
                     representative_serial: c.representative_serial.clone(),
                 }),
+            categories: application
+                .map(|a| {
+                    a.categories
+                        .iter()
+                        .map(|c| CategorySummary {
+                            category: c.category.as_str(),
+                            amount_yen: c.amount_yen,
+                            status: match c.status {
+                                ApplicationStatus::Submitted => "submitted",
+                                ApplicationStatus::Registered => "registered",
+                            },
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The person at the terminal answers (or standard input, line by line).
 
-use mynapoint_core::platform::{Candidate, Notifications, Service, ServiceSummary};
+use mynapoint_core::platform::{Candidate, Category, Notifications, Service, ServiceSummary};
 use mynapoint_core::resident::{Field, PinPurpose, Review};
 use zeroize::Zeroizing;
 
@@ -193,6 +193,26 @@ impl Answers for Terminal {
         )
     }
 
+    fn categories(&mut self, say: &mut Say, open: &[Category]) -> Result<Vec<Category>, Failure> {
+        let numbers: Vec<String> = open.iter().map(|c| number(*c).to_string()).collect();
+        loop {
+            let typed = self.input.line(
+                say,
+                &format!(
+                    "categories to apply for (numbers separated by commas; Enter: all of {})",
+                    numbers.join(",")
+                ),
+            )?;
+            match parse_categories(&typed, open) {
+                Some(c) => return Ok(c),
+                None => say.problem(format!(
+                    "type some of {} (or Enter for all)",
+                    numbers.join(",")
+                ))?,
+            }
+        }
+    }
+
     fn child_birth_date(&mut self, say: &mut Say) -> Result<Zeroizing<String>, Failure> {
         self.input.line(
             say,
@@ -226,9 +246,55 @@ impl Answers for Terminal {
     }
 }
 
+/// The leaflet's number of a category.
+fn number(category: Category) -> u8 {
+    match category {
+        Category::CardAcquisition => 1,
+        Category::HealthInsurance => 2,
+        Category::PublicFundAccount => 3,
+    }
+}
+
+/// The categories typed as the leaflet's numbers (`1,2`), each open and
+/// once; empty: every open one. `None`: not such a list.
+fn parse_categories(text: &str, open: &[Category]) -> Option<Vec<Category>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(open.to_vec());
+    }
+    let mut chosen = Vec::new();
+    for n in text.split(',') {
+        let c = open
+            .iter()
+            .copied()
+            .find(|c| number(*c).to_string() == n.trim())?;
+        if chosen.contains(&c) {
+            return None;
+        }
+        chosen.push(c);
+    }
+    Some(chosen)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_notifications;
+    use super::{parse_categories, parse_notifications};
+    use mynapoint_core::platform::Category::*;
+
+    #[test]
+    fn categories_by_their_numbers() {
+        let open = [CardAcquisition, HealthInsurance];
+        assert_eq!(parse_categories("", &open), Some(open.to_vec()));
+        assert_eq!(parse_categories(" 2 ", &open), Some(vec![HealthInsurance]));
+        assert_eq!(
+            parse_categories("2,1", &open),
+            Some(vec![HealthInsurance, CardAcquisition])
+        );
+        // Not open, twice, or not a number: asked again.
+        assert_eq!(parse_categories("3", &open), None);
+        assert_eq!(parse_categories("1,1", &open), None);
+        assert_eq!(parse_categories("all", &open), None);
+    }
 
     #[test]
     fn notification_choices() {
