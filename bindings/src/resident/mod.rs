@@ -5,8 +5,10 @@
 //! for the one before). A synchronous getter waits for a running call too:
 //! call getters after an operation finished, as a view model does.
 
+mod categories;
 mod records;
 
+pub use categories::*;
 pub use records::*;
 
 use std::sync::Arc;
@@ -94,6 +96,25 @@ impl ResidentFlow {
     /// The chosen My Key ID before issuance.
     pub fn chosen_my_key_id(&self) -> Option<String> {
         self.now().chosen_my_key_id().map(str::to_owned)
+    }
+
+    /// The person's point categories, as the platform answered after login.
+    pub fn eligibility(&self) -> Option<Eligibility> {
+        self.now().eligibility().map(Into::into)
+    }
+
+    /// The categories chosen (all open ones by default).
+    pub fn chosen_categories(&self) -> Vec<Category> {
+        self.now()
+            .chosen_categories()
+            .iter()
+            .map(|c| (*c).into())
+            .collect()
+    }
+
+    /// Whether the person's service is fixed (shown, not asked).
+    pub fn service_fixed(&self) -> bool {
+        self.now().service_fixed()
     }
 
     /// The review's data, at the review step.
@@ -201,6 +222,21 @@ impl ResidentFlow {
     ) -> Result<MyKeyIdRecord, MynaError> {
         let mut s = self.next().await;
         run(async move { Ok(s.issue_my_key_id(form.into()).await?.into()) }).await
+    }
+
+    /// Chooses the categories to apply for (each must be open). A fixed
+    /// service goes straight to the review (returned); otherwise the
+    /// service is chosen next (`None`).
+    pub async fn choose_categories(
+        &self,
+        categories: Vec<Category>,
+    ) -> Result<Option<Review>, MynaError> {
+        let mut s = self.next().await;
+        run(async move {
+            let chosen: Vec<_> = categories.into_iter().map(Into::into).collect();
+            Ok(s.choose_categories(&chosen).await?.as_ref().map(Into::into))
+        })
+        .await
     }
 
     /// Searches the payment-service catalogue (Japanese, kana or Latin name).

@@ -5,6 +5,7 @@
 use mynapoint_core::platform as p;
 use mynapoint_core::resident as r;
 
+use super::categories::CategoryLine;
 use crate::records::PinPrompt;
 
 /// Why the PIN is asked for (twice in the flow).
@@ -40,6 +41,9 @@ pub enum ResidentStep {
     },
     /// Password (twice), e-mail (twice, optional), notifications, base municipality.
     EnterRegistration,
+    /// See each point category (`eligibility()`) and choose those to apply
+    /// for (all open ones by default); a fixed service skips to the review.
+    ChooseCategories,
     ChooseService,
     AcceptTerms,
     EnterPayment,
@@ -71,6 +75,7 @@ impl From<r::Step> for ResidentStep {
                 Self::ChooseMyKeyId { own_choice_allowed }
             }
             r::Step::EnterRegistration => Self::EnterRegistration,
+            r::Step::ChooseCategories => Self::ChooseCategories,
             r::Step::ChooseService => Self::ChooseService,
             r::Step::AcceptTerms => Self::AcceptTerms,
             r::Step::EnterPayment => Self::EnterPayment,
@@ -379,10 +384,17 @@ pub struct Review {
     pub service_name: String,
     pub terms_version: String,
     pub payment_id_label: String,
+    /// Whole, for the person to check (empty when the service is fixed).
     pub payment_id: String,
-    pub payment_id_masked: String,
+    /// `None` when the service is fixed (no payment details entered).
+    pub payment_id_masked: Option<String>,
     pub phone_last4: Option<String>,
     pub security_codes_entered: u32,
+    /// The service is fixed: `first_installment` or `application`.
+    pub service_fixed_by: Option<String>,
+    /// The chosen categories, in the leaflet's order, and their total.
+    pub categories: Vec<CategoryLine>,
+    pub total_yen: u32,
 }
 
 impl std::fmt::Debug for Review {
@@ -405,6 +417,15 @@ impl From<&r::Review> for Review {
             payment_id_masked: v.payment_id_masked.clone(),
             phone_last4: v.phone_last4.clone(),
             security_codes_entered: v.security_codes_entered,
+            service_fixed_by: v.service_fixed_by.map(|b| {
+                match b {
+                    p::ServiceFixedBy::FirstInstallment => "first_installment",
+                    p::ServiceFixedBy::Application => "application",
+                }
+                .to_owned()
+            }),
+            categories: v.categories.iter().map(Into::into).collect(),
+            total_yen: v.total_yen,
         }
     }
 }
@@ -416,6 +437,15 @@ pub enum ApplicationStatus {
     Registered,
 }
 
+impl From<p::ApplicationStatus> for ApplicationStatus {
+    fn from(s: p::ApplicationStatus) -> Self {
+        match s {
+            p::ApplicationStatus::Submitted => Self::Submitted,
+            p::ApplicationStatus::Registered => Self::Registered,
+        }
+    }
+}
+
 /// The person's application for My Number Points.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PointsApplication {
@@ -423,26 +453,27 @@ pub struct PointsApplication {
     pub status: ApplicationStatus,
     pub service_id: String,
     pub service_name: String,
-    pub payment_id_masked: String,
+    /// `None` for an application whose service was fixed by the 1st installment.
+    pub payment_id_masked: Option<String>,
     /// Unix seconds.
     pub submitted_at: u64,
     /// A child application: the child's birth date `YYYYMMDD`.
     pub child_birth_date: Option<String>,
+    /// The categories applied for, each with its status.
+    pub categories: Vec<CategoryLine>,
 }
 
 impl From<p::Application> for PointsApplication {
     fn from(a: p::Application) -> Self {
         Self {
             application_id: a.application_id,
-            status: match a.status {
-                p::ApplicationStatus::Submitted => ApplicationStatus::Submitted,
-                p::ApplicationStatus::Registered => ApplicationStatus::Registered,
-            },
+            status: a.status.into(),
             service_id: a.service_id,
             service_name: a.service_name,
             payment_id_masked: a.payment_id_masked,
             submitted_at: a.submitted_at,
             child_birth_date: a.for_child.map(|c| c.birth_date),
+            categories: a.categories.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -13,6 +13,10 @@ public final class ResidentViewModel: ObservableObject {
     @Published public private(set) var failure: FailureView?
     @Published public private(set) var busy = false
     @Published public private(set) var candidates: [Candidate] = []
+    /// At the categories step: each category's state, amount and requirement.
+    @Published public private(set) var eligibility: Eligibility?
+    /// Chosen so far (all open ones by default, from the core).
+    @Published public private(set) var categories: [Category] = []
     @Published public private(set) var services: [ServiceSummary] = []
     @Published public private(set) var service: Service?
     @Published public private(set) var review: Review?
@@ -50,6 +54,8 @@ public final class ResidentViewModel: ObservableObject {
         } else {
             pinPrompt = nil
         }
+        eligibility = step == .chooseCategories ? flow.eligibility() : nil
+        categories = flow.chosenCategories()
         busy = false
     }
 
@@ -94,6 +100,11 @@ public final class ResidentViewModel: ObservableObject {
 
     public func register(_ form: RegistrationForm) {
         act { [flow] in _ = try await flow.issueMyKeyId(form: form) }
+    }
+
+    /// The categories to apply for; a fixed service goes straight to the review.
+    public func chooseCategories(_ chosen: [Category]) {
+        act { [flow] in self.review = try await flow.chooseCategories(categories: chosen) }
     }
 
     public func search(_ keyword: String) {

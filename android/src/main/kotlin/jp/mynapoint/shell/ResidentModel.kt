@@ -1,6 +1,8 @@
 package jp.mynapoint.shell
 
 import jp.mynapoint.core.Candidate
+import jp.mynapoint.core.Category
+import jp.mynapoint.core.Eligibility
 import jp.mynapoint.core.LoginOutcome
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.PaymentForm
@@ -31,6 +33,10 @@ data class ResidentUiState(
     val failure: FailureView? = null,
     val login: LoginOutcome? = null,
     val candidates: List<Candidate> = emptyList(),
+    /** At the categories step: each category's state, amount and requirement. */
+    val eligibility: Eligibility? = null,
+    /** The categories chosen so far (all open ones by default, from the core). */
+    val categories: List<Category> = emptyList(),
     val services: List<ServiceSummary> = emptyList(),
     val service: Service? = null,
     val review: Review? = null,
@@ -77,7 +83,11 @@ class ResidentModel(
     private fun refresh() {
         val step = flow.step()
         val pin = if (step is ResidentStep.EnterPin) PinScreen.of(flow.pinPrompt()) else null
-        _state.update { it.copy(step = step, pin = pin, busy = false) }
+        val eligibility = if (step == ResidentStep.ChooseCategories) flow.eligibility() else null
+        val categories = flow.chosenCategories()
+        _state.update {
+            it.copy(step = step, pin = pin, busy = false, eligibility = eligibility, categories = categories)
+        }
     }
 
     /** Stops the running action. */
@@ -111,6 +121,12 @@ class ResidentModel(
     fun checkOwnChoice(myKeyId: String) = act { flow.checkOwnChoice(myKeyId) }
 
     fun register(form: RegistrationForm) = act { flow.issueMyKeyId(form) }
+
+    /** The categories to apply for; a fixed service goes straight to the review. */
+    fun chooseCategories(categories: List<Category>) = act {
+        val review = flow.chooseCategories(categories)
+        _state.update { it.copy(review = review) }
+    }
 
     fun search(keyword: String) = act {
         val found = flow.searchServices(keyword)

@@ -44,6 +44,11 @@ private suspend fun applyToEnd(m: ResidentModel, r: Resident) {
     m.chooseCandidate(m.ok().candidates.first().myKeyId).join()
     assertEquals(ResidentStep.EnterRegistration, m.ok().step)
     m.register(registration()).join()
+    assertEquals(ResidentStep.ChooseCategories, m.ok().step)
+    val open = m.state.value.categories
+    assertTrue(open.isNotEmpty(), "the open categories are chosen by default")
+    assertNotNull(m.state.value.eligibility)
+    m.chooseCategories(open).join()
     assertEquals(ResidentStep.ChooseService, m.ok().step)
     m.search("イオン").join()
     m.chooseService(m.ok().services.first().serviceId).join()
@@ -55,7 +60,9 @@ private suspend fun applyToEnd(m: ResidentModel, r: Resident) {
     assertEquals(ResidentStep.EnterPin(PinPurpose.SIGN_APPLICATION), m.ok().step)
     m.signAndSubmit(PIN).join()
     assertEquals(ResidentStep.Done, m.ok().step)
-    assertEquals(ApplicationStatus.SUBMITTED, m.state.value.application?.status)
+    val app = assertNotNull(m.state.value.application)
+    assertEquals(ApplicationStatus.SUBMITTED, app.status)
+    assertEquals(open.sorted(), app.categories.map { it.category }.sorted())
     assertEquals(3, r.taps.taps, "three taps: read, login, signature")
     assertEquals(2u, r.card.verifiesReceived(), "one VERIFY per PIN step")
 }
