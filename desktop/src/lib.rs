@@ -2,8 +2,8 @@
 //!
 //! The binary (`src/main.rs`) only parses the command line and calls [`run`].
 
-pub mod card_feed;
 mod card_errors;
+pub mod card_feed;
 pub mod cli;
 pub mod commands;
 pub mod exit;
