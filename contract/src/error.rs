@@ -153,6 +153,10 @@ error_codes! {
     AlreadyExists = ("already_exists", 409),
     /// Administration: a roster row is bad (`field` names it).
     RosterRowFormat = ("roster_row_format", 400),
+    /// Administration: a point ID is not 8 digits.
+    PointIdFormat = ("point_id_format", 400),
+    /// Administration: the My Key ID is not on the project's roster (removal).
+    NotOnRoster = ("not_on_roster", 404),
     NotImplemented = ("not_implemented", 501),
     IdempotencyKeyReused = ("idempotency_key_reused", 422),
     IdempotencyKeyFormat = ("idempotency_key_format", 400),
@@ -227,6 +231,7 @@ impl ErrorCode {
             | ProjectIdFormat
             | ParticipantFormat
             | RosterRowFormat
+            | PointIdFormat
             | DeviceKeyFormat
             | DeviceFingerprintFormat
             | CategoriesFormat
@@ -259,6 +264,7 @@ impl ErrorCode {
             | ParticipantNotInMaster
             | AlreadyOnRoster
             | NotWaiting
+            | NotOnRoster
             | MunicipalityUnknown
             | AlreadyExists
             | CategoryNotAvailable

@@ -2,7 +2,7 @@
 //! trait so tests (and shells) can drive it.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A calendar date: the contract's (`mynapoint_contract::date`).
 pub use mynapoint_contract::date::CivilDate;
@@ -15,6 +15,20 @@ pub trait Clock: Send + Sync {
     fn today(&self) -> CivilDate {
         CivilDate::today_in_japan()
     }
+
+    /// The wall-clock time, Unix seconds (UTC): when a field tap happened,
+    /// whether a certificate has expired.
+    fn unix_now(&self) -> u64 {
+        system_unix_now()
+    }
+}
+
+/// The system's wall-clock time, Unix seconds.
+pub fn system_unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs()
 }
 
 /// The system's monotonic clock.
@@ -33,6 +47,8 @@ pub struct ManualClock {
     start: Instant,
     elapsed: Mutex<Duration>,
     today: Mutex<Option<CivilDate>>,
+    /// Unix seconds at `start`, when fixed.
+    unix_at_start: Mutex<Option<u64>>,
 }
 
 impl ManualClock {
@@ -41,12 +57,25 @@ impl ManualClock {
             start: Instant::now(),
             elapsed: Mutex::new(Duration::ZERO),
             today: Mutex::new(None),
+            unix_at_start: Mutex::new(None),
         }
     }
 
     /// Fixes today's date (unset: the system's date in Japan).
     pub fn set_today(&self, date: CivilDate) {
         *self.today.lock().unwrap_or_else(|p| p.into_inner()) = Some(date);
+    }
+
+    /// Fixes the wall-clock time now to `secs` (Unix); it then moves with
+    /// [`Self::advance`]. Unset: the system's time.
+    pub fn set_unix_now(&self, secs: u64) {
+        let elapsed = self
+            .elapsed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_secs();
+        *self.unix_at_start.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(secs.saturating_sub(elapsed));
     }
 
     pub fn advance(&self, by: Duration) {
@@ -69,5 +98,19 @@ impl Clock for ManualClock {
     fn today(&self) -> CivilDate {
         (*self.today.lock().unwrap_or_else(|p| p.into_inner()))
             .unwrap_or_else(CivilDate::today_in_japan)
+    }
+
+    fn unix_now(&self) -> u64 {
+        match *self.unix_at_start.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(at_start) => {
+                at_start
+                    + self
+                        .elapsed
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .as_secs()
+            }
+            None => system_unix_now(),
+        }
     }
 }

@@ -6,10 +6,12 @@
 pub mod card;
 pub mod clock;
 pub mod failure;
+pub mod field;
 pub mod pin;
 pub mod platform;
 pub mod resident;
 pub mod secret;
+pub mod secret_store;
 pub mod session_frame;
 
 pub use secret::Secret;

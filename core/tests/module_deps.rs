@@ -124,6 +124,15 @@ fn the_session_frame_knows_no_flow() {
 }
 
 #[test]
+fn the_field_flow_and_the_resident_flow_know_nothing_of_each_other() {
+    assert_independent("field", &["resident"]);
+    assert_independent("resident", &["field"]);
+    assert_independent("card", &["field", "secret_store"]);
+    assert_independent("session_frame", &["field"]);
+    assert_independent("platform", &["field"]);
+}
+
+#[test]
 fn the_check_sees_a_dependency_when_there_is_one() {
     // The resident flow does use the card layer, the PIN policy and the frame:
     // a check that never finds anything would prove nothing above.

@@ -13,7 +13,7 @@ use crate::readers::ReaderChoice;
 pub const EXIT_CODES_HELP: &str = "Exit codes: 0 ok, 2 usage, 3 no reader or no PC/SC service, \
     4 no card, 5 not a My Number Card, 6 wrong PIN, 7 PIN locked, 8 card removed (or lost \
     while the PIN was checked), 9 last PIN try refused (see --confirm-last-try), 10 other card \
-    error, 11 bad input, 12 platform unreachable or refusing, 13 resident flow not finished.\n\
+    error, 11 bad input, 12 platform unreachable or refusing, 13 resident flow (or field step) not finished.\n\
     Failures: with --json, {\"error\": {\"code\", \"retry\", \"message\", \"exit_code\"}}; \
     the codes and retry hints are listed in core/failure-codes.txt. \
     Messages in Japanese: --lang ja or MYNAPOINT_LANG=ja.";
@@ -64,6 +64,10 @@ pub enum Command {
     Demo(DemoArgs),
     /// Apply for My Number Points with a card: My Key ID, payment service, card signature.
     Resident(ResidentArgs),
+    /// The field point-grant app for municipal staff: terminal login, roster sync,
+    /// continuous tapping (offline), upload, results and the not-on-roster list.
+    #[command(subcommand)]
+    Field(FieldCommand),
 }
 
 /// `mynapoint card …`
@@ -299,6 +303,188 @@ pub struct ResidentOptions {
     /// Print the steps to standard error and a JSON summary to standard output.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `mynapoint field …`
+#[derive(Debug, Clone, Subcommand)]
+// Parsed once per process: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum FieldCommand {
+    /// Log the terminal in (online): the first login registers this device; the
+    /// project list is stored on the device.
+    Login(FieldLogin),
+    /// Log in and sync the roster of a project (or of every open project), repeatable.
+    Sync(FieldSync),
+    /// Continuous reading (offline): one verdict per card, one JSON line each with --json,
+    /// until interrupted, --count taps, or the end of a sim: list.
+    Tap(FieldTap),
+    /// Log in and upload every stored tap; prints the platform's outcome per result.
+    Upload(FieldOnline),
+    /// The stored taps with their offline verdict and, once uploaded, their outcome (offline).
+    Results(FieldResults),
+    /// Log in and list the project's participants who tapped but are not on its roster.
+    NotOnRoster(FieldProject),
+    /// Log in and add a not-on-roster participant to the project's roster; their taps
+    /// are granted. Office data: typed (--name …), from the participant master
+    /// (--from-master), or read from the card face with 照合番号B (--reader).
+    AddRegistration(FieldAddRegistration),
+}
+
+impl FieldCommand {
+    /// The options every field command has.
+    pub fn device(&self) -> &FieldDevice {
+        match self {
+            FieldCommand::Login(a) => &a.online.device,
+            FieldCommand::Sync(a) => &a.online.device,
+            FieldCommand::Tap(a) => &a.device,
+            FieldCommand::Upload(a) => &a.device,
+            FieldCommand::Results(a) => &a.device,
+            FieldCommand::NotOnRoster(a) => &a.online.device,
+            FieldCommand::AddRegistration(a) => &a.project.online.device,
+        }
+    }
+}
+
+/// The device: where its state lives, and output.
+#[derive(Debug, Clone, Args)]
+pub struct FieldDevice {
+    /// The device state folder (store, keys, taps). Default: `field` in the user's
+    /// data folder (or in $MYNAPOINT_DATA_DIR).
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<std::path::PathBuf>,
+    /// Print JSON to standard output (one line per tap for `tap`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of the field commands that log in.
+#[derive(Debug, Clone, Args)]
+pub struct FieldOnline {
+    #[command(flatten)]
+    pub device: FieldDevice,
+    /// The platform's base URL. Default: the reference platform started in this
+    /// process on its data folder (as `resident` does).
+    #[arg(long, value_name = "URL")]
+    pub platform: Option<String>,
+    /// The terminal ID (8 digits). Default: the terminal of the last login on this device.
+    #[arg(long, value_name = "ID")]
+    pub terminal: Option<String>,
+    /// Read the terminal password from the first line of standard input (otherwise
+    /// prompted without echo; read from standard input when it is not a terminal).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Options of `field login`.
+#[derive(Debug, Clone, Args)]
+pub struct FieldLogin {
+    #[command(flatten)]
+    pub online: FieldOnline,
+}
+
+/// Options of `field sync`.
+#[derive(Debug, Clone, Args)]
+pub struct FieldSync {
+    #[command(flatten)]
+    pub online: FieldOnline,
+    /// The project ID (4 digits). Without it, every open project is synced.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+}
+
+/// Options of the field commands about one project.
+#[derive(Debug, Clone, Args)]
+pub struct FieldProject {
+    #[command(flatten)]
+    pub online: FieldOnline,
+    /// The project ID (4 digits).
+    #[arg(long, value_name = "ID")]
+    pub project: String,
+}
+
+/// Options of `field tap`.
+#[derive(Debug, Clone, Args)]
+pub struct FieldTap {
+    #[command(flatten)]
+    pub device: FieldDevice,
+    /// The project ID (4 digits); its roster must be synced.
+    #[arg(long, value_name = "ID")]
+    pub project: String,
+    /// Confirm the points per person the project grants (asked on a terminal when
+    /// absent; required otherwise). Another number than the project's is refused.
+    #[arg(long, value_name = "N")]
+    pub points: Option<u32>,
+    /// The reader whose insertions are taps (default: the first reader), or
+    /// sim:PATH[,PATH…]: simulated cards, one tap each, in order.
+    #[arg(long, short = 'r', value_name = "INDEX|NAME|sim:PATH,…")]
+    pub reader: Option<ReaderChoice>,
+    /// The reader carries extended-length APDUs.
+    #[arg(long)]
+    pub extended_length: bool,
+    /// Stop after this many taps.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+}
+
+impl FieldTap {
+    pub fn reader_args(&self) -> ReaderArgs {
+        ReaderArgs {
+            reader: self.reader.clone(),
+            extended_length: self.extended_length,
+        }
+    }
+}
+
+/// Options of `field results`.
+#[derive(Debug, Clone, Args)]
+pub struct FieldResults {
+    #[command(flatten)]
+    pub device: FieldDevice,
+    /// Only this project's taps.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<String>,
+}
+
+/// Options of `field add-registration`.
+#[derive(Debug, Clone, Args)]
+pub struct FieldAddRegistration {
+    #[command(flatten)]
+    pub project: FieldProject,
+    /// The participant's My Key ID (from `field not-on-roster`).
+    #[arg(long, value_name = "ID")]
+    pub my_key_id: String,
+    /// Take the office data from the participant master as it is.
+    #[arg(long, conflicts_with_all = ["name", "reader"])]
+    pub from_master: bool,
+    /// Read the card face (name, address, birth date, sex) from this reader with
+    /// 照合番号B (asked without echo, or the line after the password on standard input).
+    #[arg(
+        long,
+        short = 'r',
+        value_name = "INDEX|NAME|sim:PATH",
+        conflicts_with = "name"
+    )]
+    pub reader: Option<ReaderChoice>,
+    /// Typed office data: name (with --address, --birth-date, --sex).
+    #[arg(long, requires_all = ["address", "birth_date", "sex"])]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub birth_date: Option<String>,
+    /// 1 male, 2 female, 9 not applicable (as on the card face).
+    #[arg(long, value_name = "1|2|9")]
+    pub sex: Option<String>,
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    #[arg(long, default_value = "")]
+    pub email: String,
+    #[arg(long, default_value = "")]
+    pub remarks: String,
+    /// The participant's municipality code (default: the terminal's).
+    #[arg(long, value_name = "CODE")]
+    pub municipality: Option<String>,
 }
 
 /// Options of `mynapoint readers`.

@@ -122,7 +122,7 @@ impl Exit {
             C::PinLocked => Exit::PinLocked,
             C::CardRemoved | C::PinMaybeCounted => Exit::CardRemoved,
             C::LastTryRefused => Exit::LastTryRefused,
-            C::PinFormat | C::PinNotEntered => Exit::BadInput,
+            C::PinFormat | C::PinNotEntered | C::TerminalIdFormat => Exit::BadInput,
             C::CardTimeout
             | C::CardReset
             | C::ReaderError
@@ -144,7 +144,18 @@ impl Exit {
             | C::CertificateRevoked
             | C::SignatureInvalid
             | C::SubmissionUnconfirmed
-            | C::MyKeyIdRevoked => Exit::Platform,
+            | C::MyKeyIdRevoked
+            // The field app: the platform refused the terminal, the batch
+            // or the registration.
+            | C::TerminalUnknown
+            | C::TerminalPasswordWrong
+            | C::TerminalLocked
+            | C::TerminalDeviceMismatch
+            | C::ProjectOtherMunicipality
+            | C::BatchSignatureRefused
+            | C::ParticipantNotInMaster
+            | C::AlreadyOnRoster
+            | C::NotWaiting => Exit::Platform,
             // Every other refusal stops the resident flow before its end.
             _ => Exit::NotFinished,
         }
@@ -190,6 +201,12 @@ mod tests {
         assert_eq!(Exit::for_code(FailureCode::CardRemoved).code(), 8);
         assert_eq!(Exit::for_code(FailureCode::Network).code(), 12);
         assert_eq!(Exit::for_code(FailureCode::InvalidField).code(), 13);
+        assert_eq!(
+            Exit::for_code(FailureCode::TerminalPasswordWrong).code(),
+            12
+        );
+        assert_eq!(Exit::for_code(FailureCode::TerminalIdFormat).code(), 11);
+        assert_eq!(Exit::for_code(FailureCode::PointsNotConfirmed).code(), 13);
     }
 
     #[test]

@@ -209,6 +209,10 @@ pub fn run(cli: Cli) -> Exit {
             commands::resident::run(args, &mut stdout),
             args.options().json,
         ),
+        Command::Field(command) => (
+            commands::field::run(command, &mut stdout),
+            command.device().json,
+        ),
     };
     drop(stdout);
     match result {

@@ -176,6 +176,12 @@ impl PlatformLink {
             })
     }
 
+    /// The administrator's token of an embedded platform (the demo sets up
+    /// the field app with it); `None` for a platform at a URL.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.embedded.as_ref().and_then(|p| p.admin_token())
+    }
+
     pub fn is_embedded(&self) -> bool {
         self.embedded.is_some()
     }

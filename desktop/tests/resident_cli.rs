@@ -120,6 +120,24 @@ fn the_demo_ends_with_a_submitted_application() {
     assert_eq!(later["application_status"], "submitted", "{later}");
     assert_eq!(names(later), ["card_acquisition", "health_insurance"]);
     assert_eq!(later["service_id"], summary["service_id"]);
+    // The field part: on the roster, not on it, no My Key ID, the first again.
+    let field = &summary["field"];
+    assert_eq!(
+        field["verdicts"],
+        serde_json::json!(["on_roster", "not_on_roster", "not_on_roster", "duplicate"]),
+        "{field}"
+    );
+    assert_eq!(field["granted_at_upload"], 1);
+    assert_eq!(
+        field["not_on_roster"],
+        serde_json::json!([later["my_key_id"]])
+    );
+    assert_eq!(field["waiting_without_my_key_id"], 1);
+    assert_eq!(field["granted_at_registration"], 1);
+    assert_eq!(
+        field["balances"],
+        serde_json::json!([[summary["my_key_id"], 100], [later["my_key_id"], 100]])
+    );
     let steps = String::from_utf8_lossy(&output.stderr);
     assert!(
         steps.contains("The card was tapped 3 times ("),

@@ -13,6 +13,8 @@ use crate::crypto::{PasswordHashCost, SealingKey};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 pub const DEFAULT_DATABASE: &str = "mynapoint-platform.sqlite3";
+/// The environment variable whose value replaces `admin_token`.
+pub const ADMIN_TOKEN_ENV: &str = "MYNAPOINT_ADMIN_TOKEN";
 
 /// What `mynapoint-platform init-config` writes.
 pub const DEFAULT_CONFIG_TOML: &str = r#"# mynapoint reference platform configuration.
@@ -49,9 +51,18 @@ challenge_lifetime_secs = 300
 # Absent: the built-in reference catalogue.
 # payment_services = "payment-services.json"
 
-# Bearer token of the administration API (/v1/admin/...). Absent or empty:
-# administration is off. Keep it secret.
+# Field app: wrong terminal passwords in a row before the terminal is locked,
+# and how long the lock lasts (seconds).
+terminal_lock_after = 5
+terminal_lock_secs = 900
+
+# Administrator token of the /v1/admin/... API (Authorization: Bearer <token>).
+# Absent (and no MYNAPOINT_ADMIN_TOKEN in the environment): administration is closed.
 # admin_token = "..."
+
+# Folder where the mailer leaves drained outbox e-mails (one .eml file each);
+# absent: drained e-mails are only logged (no mail ever leaves this server).
+# mail_spool = "mail-spool"
 
 # JSON file of persons' eligibility facts for the point categories (a list of
 # {"issuer", "subject_cn", "first_installment", "health_insurance_registered_on",
@@ -80,8 +91,16 @@ pub struct Config {
     pub challenge_lifetime_secs: u64,
     pub payment_services: Option<PathBuf>,
     pub password_hash: PasswordHashCost,
-    /// Bearer token of `/v1/admin/...`; `None` or empty: administration off.
+    /// Field app: wrong terminal passwords in a row before the lock.
+    pub terminal_lock_after: u32,
+    /// Field app: seconds a terminal stays locked.
+    pub terminal_lock_secs: u64,
+    /// The administrator's bearer token (`/v1/admin/...`); `None`: closed.
+    /// The environment's [`ADMIN_TOKEN_ENV`] overrides it
+    /// ([`Config::apply_env`]).
     pub admin_token: Option<String>,
+    /// Where drained outbox e-mails are written (`.eml` files).
+    pub mail_spool: Option<PathBuf>,
     /// Eligibility facts loaded at start (JSON list of
     /// `mynapoint_contract::PersonEligibility`).
     pub eligibility_seed: Option<PathBuf>,
@@ -107,7 +126,10 @@ impl Default for Config {
             challenge_lifetime_secs: 300,
             payment_services: None,
             password_hash: PasswordHashCost::default(),
+            terminal_lock_after: 5,
+            terminal_lock_secs: 900,
             admin_token: None,
+            mail_spool: None,
             eligibility_seed: None,
             eligibility_facts: Vec::new(),
             extra_trust_anchors_der: Vec::new(),
@@ -131,10 +153,13 @@ impl fmt::Debug for Config {
             .field("challenge_lifetime_secs", &self.challenge_lifetime_secs)
             .field("payment_services", &self.payment_services)
             .field("password_hash", &self.password_hash)
+            .field("terminal_lock_after", &self.terminal_lock_after)
+            .field("terminal_lock_secs", &self.terminal_lock_secs)
             .field(
                 "admin_token",
                 &self.admin_token.as_ref().map(|_| "[redacted]"),
             )
+            .field("mail_spool", &self.mail_spool)
             .field("eligibility_seed", &self.eligibility_seed)
             .finish_non_exhaustive()
     }
@@ -168,7 +193,19 @@ impl Config {
             registration_delay_secs: 0,
             security_code_key: Some(SealingKey::generate().to_hex()),
             password_hash: PasswordHashCost::CHEAP,
+            admin_token: Some(SealingKey::generate().to_hex()),
             ..Config::default()
+        }
+    }
+
+    /// Applies the environment: [`ADMIN_TOKEN_ENV`] (when set and not
+    /// empty) replaces the configured administrator token.
+    pub fn apply_env(&mut self) {
+        if let Some(token) = std::env::var(ADMIN_TOKEN_ENV)
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+        {
+            self.admin_token = Some(token.trim().to_owned());
         }
     }
 
@@ -191,6 +228,9 @@ impl Config {
             rebase(seed);
         }
         if let Some(p) = config.payment_services.as_mut() {
+            rebase(p);
+        }
+        if let Some(p) = config.mail_spool.as_mut() {
             rebase(p);
         }
         Ok(config)
@@ -305,6 +345,9 @@ mod tests {
         assert_eq!(config.database, Some(dir.path().join(DEFAULT_DATABASE)));
         assert_eq!(config.password_hash, default.password_hash);
         assert_eq!(config.registration_delay_secs, 86_400);
+        assert_eq!(config.terminal_lock_after, 5);
+        assert_eq!(config.terminal_lock_secs, 900);
+        assert!(config.admin_token.is_none());
         assert!(config.security_code_key.is_none());
     }
 

@@ -19,9 +19,11 @@
 //!   transactions (opened by `mynapoint-sqlite`);
 //! - under all three: [`clock`], [`config`], [`crypto`].
 //!
-//! [`server`] wires them together (in process or from the command line).
+//! [`server`] wires them together (in process or from the command line);
+//! [`cli`] is the administrator's command line, a client of the HTTP API.
 //! `README.md` maps each rule of the domain to its file.
 
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;

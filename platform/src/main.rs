@@ -1,4 +1,5 @@
-//! `mynapoint-platform serve --config FILE` / `init-config FILE`.
+//! `mynapoint-platform serve --config FILE` / `init-config FILE` /
+//! `admin …` (the field app's administration, over HTTP).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use mynapoint_platform::cli;
 use mynapoint_platform::config::Config;
 use mynapoint_platform::server::{prepare, serve};
 use mynapoint_platform::SystemClock;
@@ -37,6 +39,13 @@ enum Command {
     },
     /// Write a commented default configuration (never overwrites).
     InitConfig { file: PathBuf },
+    /// Administration of the field app against a running platform.
+    Admin {
+        #[command(flatten)]
+        target: cli::Target,
+        #[command(subcommand)]
+        command: Box<cli::AdminCommand>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -62,6 +71,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("wrote {}", file.display());
             Ok(())
         }
+        Command::Admin { target, command } => {
+            println!("{}", cli::run(target, *command)?);
+            Ok(())
+        }
         Command::Serve { config, listen, db } => {
             let mut settings = match &config {
                 Some(path) => Config::load(path)?,
@@ -73,6 +86,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if let Some(db) = db {
                 settings.database = Some(db);
             }
+            settings.apply_env();
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(async {
                 let state = prepare(settings, Arc::new(SystemClock), config.as_deref())?;

@@ -74,6 +74,7 @@ pub fn prepare(
         catalogue,
         challenges: Mutex::default(),
         sessions: Mutex::default(),
+        terminals: Mutex::default(),
         in_flight: Mutex::new(HashSet::new()),
     }))
 }
@@ -150,6 +151,19 @@ impl RunningPlatform {
         self.addr
     }
 
+    /// The administrator's token (`/v1/admin/...`), if one is configured.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.state.config.admin_token.as_deref()
+    }
+
+    /// Drains the outbox through `mailer` (tests pass a fake that records).
+    pub fn drain_outbox(
+        &self,
+        mailer: &dyn crate::rules::field::mail::Mailer,
+    ) -> Result<u32, crate::rules::error::ApiError> {
+        crate::rules::field::mail::drain(&self.state, mailer)
+    }
+
     /// Direct access to the database (tests: seed data, compare dumps).
     pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         f(&mut self.state.store.lock().expect("lock"))
@@ -204,6 +218,11 @@ impl BlockingPlatform {
 
     pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         self.running.as_ref().expect("running").with_store(f)
+    }
+
+    /// The administrator's token of the `/v1/admin/...` API, if set.
+    pub fn admin_token(&self) -> Option<&str> {
+        self.running.as_ref().expect("running").admin_token()
     }
 
     pub fn shutdown(mut self) {

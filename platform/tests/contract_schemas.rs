@@ -518,6 +518,59 @@ fn every_contract_type_matches_its_schema() {
         &application_statuses,
         &mut p,
     );
+    field_types(d, &mut p);
+    admin_types(d, &mut p);
+    let schemas = &doc["components"]["schemas"];
+    check_enum(
+        d,
+        "OfflineVerdict",
+        &schemas["OfflineVerdict"],
+        &[
+            grant::OfflineVerdict::OnRoster,
+            grant::OfflineVerdict::NotOnRoster,
+            grant::OfflineVerdict::Duplicate,
+            grant::OfflineVerdict::CertificateExpired,
+        ],
+        &mut p,
+    );
+    check_enum(
+        d,
+        "TapResult",
+        &schemas["TapResult"],
+        &[
+            grant::TapResult::Granted,
+            grant::TapResult::AlreadyGranted,
+            grant::TapResult::NotOnRoster,
+            grant::TapResult::NoMyKeyId,
+            grant::TapResult::Refused,
+        ],
+        &mut p,
+    );
+    check_enum(
+        d,
+        "TapRefusal",
+        &schemas["TapRefusal"],
+        &[
+            grant::TapRefusal::UnknownCard,
+            grant::TapRefusal::CertificateExpired,
+            grant::TapRefusal::CertificateRevoked,
+            grant::TapRefusal::ProjectClosed,
+            grant::TapRefusal::WrongMunicipality,
+            grant::TapRefusal::UnknownProject,
+        ],
+        &mut p,
+    );
+    check_enum(
+        d,
+        "ParticipantSource",
+        &schemas["ParticipantSource"],
+        &[
+            grant::ParticipantSource::Typed,
+            grant::ParticipantSource::Master,
+            grant::ParticipantSource::CardFace,
+        ],
+        &mut p,
+    );
     check_enum(
         d,
         "ErrorCode",
@@ -527,6 +580,242 @@ fn every_contract_type_matches_its_schema() {
     );
 
     assert!(p.is_empty(), "{}", p.join("\n"));
+}
+
+fn municipality() -> grant::Municipality {
+    grant::Municipality {
+        code: "131016".into(),
+        name: "千代田区".into(),
+        point_name: "p".into(),
+        expiry_days: 60,
+    }
+}
+
+fn project() -> grant::GrantProject {
+    grant::GrantProject {
+        project_id: "0001".into(),
+        point_id: "13101001".into(),
+        name: "n".into(),
+        department: "d".into(),
+        points_per_grant: 100,
+        remarks: String::new(),
+        open: true,
+    }
+}
+
+fn participant() -> grant::Participant {
+    grant::Participant {
+        my_key_id: "AB12CD34".into(),
+        municipality_code: "131016".into(),
+        name: "n".into(),
+        birth_date: "1990-04-01".into(),
+        address: "a".into(),
+        sex: "2".into(),
+        phone: String::new(),
+        email: String::new(),
+        remarks: String::new(),
+    }
+}
+
+fn outcome(full: bool) -> grant::TapOutcome {
+    grant::TapOutcome {
+        tap_id: grant::TapId::new(),
+        result: grant::TapResult::Refused,
+        reason: full.then_some(grant::TapRefusal::ProjectClosed),
+        my_key_id: full.then(|| "AB12CD34".into()),
+        points: full.then_some(5),
+    }
+}
+
+/// The field app's terminal-facing types.
+fn field_types(d: &Yaml, p: &mut Vec<String>) {
+    use grant::*;
+    check(d, "Municipality", &municipality(), &municipality(), p);
+    check(d, "GrantProject", &project(), &project(), p);
+    let list = ProjectList {
+        municipality: municipality(),
+        projects: vec![project()],
+    };
+    check(d, "ProjectList", &list, &list, p);
+    let login = TerminalLoginRequest {
+        terminal_id: "00000001".into(),
+        password: Secret::new("x"),
+        device_public_key: vec![4; 65],
+        device_fingerprint: "a".repeat(64),
+    };
+    check(d, "TerminalLoginRequest", &login, &login, p);
+    let answer = TerminalLoginResponse {
+        token: SessionToken::new("t"),
+        expires_at: 1,
+        terminal_id: "00000001".into(),
+        device_registered: true,
+        municipality: municipality(),
+        projects: vec![project()],
+    };
+    check(d, "TerminalLoginResponse", &answer, &answer, p);
+    let entry = RosterEntry {
+        my_key_id: "AB12CD34".into(),
+        person_digest: vec![1; 32],
+        points: 1,
+        removed: false,
+    };
+    check(d, "RosterEntry", &entry, &entry, p);
+    let sync = RosterSync {
+        project_id: "0001".into(),
+        version: 1,
+        full: true,
+        salt: vec![2; 16],
+        entries: vec![entry],
+    };
+    check(d, "RosterSync", &sync, &sync, p);
+    let card = CardIdentity {
+        serial: "0A".into(),
+        issuer: "CN=ca".into(),
+        subject_cn: "x".into(),
+        not_before: 1,
+        not_after: 2,
+    };
+    check(d, "CardIdentity", &card, &card, p);
+    let tap = Tap {
+        tap_id: TapId::new(),
+        project_id: "0001".into(),
+        tapped_at: 1,
+        card,
+        offline_verdict: OfflineVerdict::OnRoster,
+    };
+    check(d, "Tap", &tap, &tap, p);
+    let batch = TapBatch {
+        batch_id: "b".into(),
+        taps: vec![tap],
+    };
+    check(d, "TapBatch", &batch, &batch, p);
+    check(d, "TapOutcome", &outcome(true), &outcome(false), p);
+    let upload = UploadResponse {
+        batch_id: "b".into(),
+        outcomes: vec![outcome(true)],
+    };
+    check(d, "UploadResponse", &upload, &upload, p);
+    let waiting = |full: bool| NotOnRosterEntry {
+        my_key_id: full.then(|| "AB12CD34".into()),
+        tap_ids: vec![TapId::new()],
+        first_tapped_at: 1,
+    };
+    check(d, "NotOnRosterEntry", &waiting(true), &waiting(false), p);
+    let list = NotOnRosterList {
+        project_id: "0001".into(),
+        entries: vec![waiting(true)],
+    };
+    check(d, "NotOnRosterList", &list, &list, p);
+    check(d, "Participant", &participant(), &participant(), p);
+    let add = |full: bool| AddRegistrationRequest {
+        my_key_id: "AB12CD34".into(),
+        source: ParticipantSource::Typed,
+        participant: full.then(participant),
+    };
+    check(d, "AddRegistrationRequest", &add(true), &add(false), p);
+    let added = AddRegistrationResponse {
+        project_id: "0001".into(),
+        my_key_id: "AB12CD34".into(),
+        roster_version: 2,
+        outcomes: vec![outcome(true)],
+    };
+    check(d, "AddRegistrationResponse", &added, &added, p);
+}
+
+/// The administration types.
+fn admin_types(d: &Yaml, p: &mut Vec<String>) {
+    use grant::admin::*;
+    let m = NewMunicipality {
+        code: "131016".into(),
+        name: "n".into(),
+        point_name: "p".into(),
+        expiry_days: 60,
+    };
+    check(d, "NewMunicipality", &m, &m, p);
+    let np = NewProject {
+        municipality_code: "131016".into(),
+        project_id: "0001".into(),
+        point_id: "13101001".into(),
+        name: "n".into(),
+        department: "d".into(),
+        points_per_grant: 1,
+        remarks: String::new(),
+    };
+    check(d, "NewProject", &np, &np, p);
+    let open = ProjectOpen { open: false };
+    check(d, "ProjectOpen", &open, &open, p);
+    let nt = NewTerminal {
+        terminal_id: "00000001".into(),
+        municipality_code: "131016".into(),
+        password: Secret::new("password"),
+    };
+    check(d, "NewTerminal", &nt, &nt, p);
+    let info = |full: bool| TerminalInfo {
+        terminal_id: "00000001".into(),
+        municipality_code: "131016".into(),
+        device_fingerprint: full.then(|| "a".repeat(64)),
+        locked_until: full.then_some(5),
+    };
+    check(d, "TerminalInfo", &info(true), &info(false), p);
+    let row = |full: bool| RosterRow {
+        my_key_id: "AB12CD34".into(),
+        points: full.then_some(3),
+    };
+    check(d, "RosterRow", &row(true), &row(false), p);
+    let rows = RosterRows {
+        rows: vec![row(true)],
+    };
+    check(d, "RosterRows", &rows, &rows, p);
+    let written = RosterWrite {
+        project_id: "0001".into(),
+        roster_version: 1,
+        granted_taps: 0,
+    };
+    check(d, "RosterWrite", &written, &written, p);
+    let rows = ParticipantRows {
+        rows: vec![participant()],
+    };
+    check(d, "ParticipantRows", &rows, &rows, p);
+    let pw = ParticipantWrite { written: 1 };
+    check(d, "ParticipantWrite", &pw, &pw, p);
+    let record = |full: bool| GrantRecord {
+        municipality_code: "131016".into(),
+        project_id: "0001".into(),
+        point_id: "13101001".into(),
+        points: 1,
+        granted_at: 1,
+        expires_at: 2,
+        tap_id: full.then(|| grant::TapId::new().as_str().to_owned()),
+    };
+    check(d, "GrantRecord", &record(true), &record(false), p);
+    let balance = |full: bool| Balance {
+        municipality_code: "131016".into(),
+        point_name: "p".into(),
+        points: 1,
+        next_expiry: full.then_some(2),
+    };
+    check(d, "Balance", &balance(true), &balance(false), p);
+    let history = GrantHistory {
+        my_key_id: "AB12CD34".into(),
+        grants: vec![record(true)],
+        balances: vec![balance(true)],
+    };
+    check(d, "GrantHistory", &history, &history, p);
+    let mail = |full: bool| OutboxMail {
+        id: 1,
+        to: "a@b.jp".into(),
+        subject: "s".into(),
+        body: "b".into(),
+        created_at: 1,
+        sent_at: full.then_some(2),
+    };
+    check(d, "OutboxMail", &mail(true), &mail(false), p);
+    let outbox = Outbox {
+        mails: vec![mail(true)],
+    };
+    check(d, "Outbox", &outbox, &outbox, p);
+    let drained = MailDrain { sent: 1 };
+    check(d, "MailDrain", &drained, &drained, p);
 }
 
 /// The checks above can fail: a type with a key the schema lacks, and one

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("rules", 2),
     ("http", 3),
     ("server", 4),
+    ("cli", 4),
 ];
 
 fn layer(module: &str) -> Option<u8> {

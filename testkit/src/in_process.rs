@@ -47,6 +47,15 @@ impl InProcessPlatform {
         Arc::new(HttpPlatform::with_config(base_url, config).expect("client"))
     }
 
+    /// The administrator's client of this platform (the ephemeral
+    /// configuration sets an administrator token).
+    pub fn admin(&self) -> crate::field::FieldAdmin {
+        crate::field::FieldAdmin::new(
+            self.platform.base_url(),
+            self.platform.admin_token().expect("an administrator token"),
+        )
+    }
+
     /// Every row of the platform's database, to prove a refusal changed nothing.
     pub fn dump(&self) -> String {
         self.platform.with_store(|s| s.dump().expect("dump"))

@@ -20,6 +20,9 @@
 pub mod cards;
 pub mod cases;
 pub mod fake;
+pub mod field;
+pub mod field_cards;
+pub mod field_rig;
 pub mod forms;
 pub mod in_process;
 pub mod resident;

@@ -4,17 +4,24 @@
 //!
 //! - `POST /v1/admin/municipalities` ([`NewMunicipality`] → [`crate::grant::Municipality`])
 //! - `POST /v1/admin/projects` ([`NewProject`] → [`crate::grant::GrantProject`]);
-//!   `PUT /v1/admin/projects/{project_id}/open` ([`ProjectOpen`])
+//!   `PUT /v1/admin/projects/{project_id}/open` ([`ProjectOpen`] → the
+//!   project)
 //! - `POST /v1/admin/terminals` ([`NewTerminal`] → [`TerminalInfo`]);
 //!   `POST /v1/admin/terminals/{terminal_id}/re-register` (→ [`TerminalInfo`]):
 //!   forget the registered device (and unlock), so that the next device's
 //!   login registers it.
-//! - `POST /v1/admin/projects/{project_id}/roster` ([`RosterRows`] → [`RosterWrite`]);
-//!   `DELETE /v1/admin/projects/{project_id}/roster/{my_key_id}`
+//! - `POST /v1/admin/projects/{project_id}/roster` ([`RosterRows`] → [`RosterWrite`]):
+//!   each row's My Key ID must be an active one (`my_key_id_not_issued`
+//!   naming the row); waiting taps of the added persons are granted;
+//!   `DELETE /v1/admin/projects/{project_id}/roster/{my_key_id}` (→
+//!   [`RosterWrite`]; `not_on_roster` when it is not on the roster)
 //! - `PUT /v1/admin/participants` ([`ParticipantRows`] → [`ParticipantWrite`]):
 //!   the participant master, by My Key ID.
 //! - `GET /v1/admin/grants/{my_key_id}` (→ [`GrantHistory`]).
-//! - `GET /v1/admin/outbox` (→ [`Outbox`]): e-mails waiting for the mailer.
+//! - `GET /v1/admin/outbox` (→ [`Outbox`]): every e-mail of the outbox, sent
+//!   or waiting.
+//! - `POST /v1/admin/outbox/drain` (→ [`MailDrain`]): the platform's mailer
+//!   sends the waiting e-mails.
 //!
 //! A write with a bad row changes nothing: the error names the first bad
 //! row (`field`: `rows[3].points`).
@@ -158,4 +165,11 @@ pub struct OutboxMail {
     pub created_at: u64,
     /// When the mailer sent it; `None` while waiting.
     pub sent_at: Option<u64>,
+}
+
+/// The answer of an outbox drain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailDrain {
+    /// E-mails sent by this drain.
+    pub sent: u32,
 }

@@ -5,6 +5,7 @@
 
 pub mod apdu;
 pub mod card_info;
+pub mod cert_head;
 pub mod certificate;
 mod error;
 pub mod files;
@@ -20,6 +21,7 @@ pub mod transport;
 
 pub use apdu::{ApduError, Command, Response};
 pub use card_info::{BasicFour, Sex};
+pub use cert_head::CertificateHead;
 pub use certificate::{CertSerial, CertificateError, CertificateInfo, RsaPublicKey};
 pub use error::CardError;
 pub use jpki::sha256_digest_info;

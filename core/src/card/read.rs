@@ -83,7 +83,7 @@ impl CardLink {
     /// `None`) of the current file at `offset`, with the retries and the
     /// extended-length fallback described in the module docs. An empty
     /// answer is an error: callers only ask for bytes the file has.
-    async fn read_chunk(
+    pub(super) async fn read_chunk(
         &mut self,
         offset: usize,
         want: Option<usize>,

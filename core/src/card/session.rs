@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use super::apdu::{ins, Command};
 use super::card_info::BasicFour;
+use super::cert_head::CertificateHead;
 use super::certificate::{CertSerial, CertificateInfo};
 use super::error::CardError;
 use super::link::{CardLink, ReaderMemory};
@@ -255,6 +256,14 @@ impl Tap<'_> {
         let der = self.link.read_rest(first).await?;
         self.cert_chunk = Some(der.clone());
         Ok(CertificateInfo::parse(&der)?)
+    }
+
+    /// The head of the user-authentication certificate (serial, issuer,
+    /// validity, subject CN; no PIN), from the chunk this tap read already
+    /// and as few more short reads as the subject needs.
+    pub async fn certificate_head(&mut self) -> Result<CertificateHead, CardError> {
+        let first = self.cert_chunk.clone().unwrap_or_default();
+        self.link.read_certificate_head(first).await
     }
 
     /// The retry counter of `kind`, without spending a try.

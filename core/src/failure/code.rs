@@ -200,6 +200,43 @@ failure_codes! {
     ServiceCannotChange = "service_cannot_change" => NoRetry,
     NotApplied = "not_applied" => NoRetry,
 
+    // The field point-grant app.
+    /// The terminal ID is not 8 digits (nothing was sent).
+    TerminalIdFormat = "terminal_id_format" => ReenterField,
+    /// The platform knows no terminal with this ID.
+    TerminalUnknown = "terminal_unknown" => ReenterField,
+    /// Wrong terminal password; `tries_left` before the lock when known.
+    TerminalPasswordWrong = "terminal_password_wrong" => ReenterField,
+    /// The terminal is locked after repeated wrong passwords (for a period).
+    TerminalLocked = "terminal_locked" => RetryStep,
+    /// The terminal is registered to another device: the administrator
+    /// must re-register it.
+    TerminalDeviceMismatch = "terminal_device_mismatch" => NoRetry,
+    /// The action needs the platform: log the terminal in (online) first.
+    TerminalLoginRequired = "terminal_login_required" => StartOver,
+    /// No such grant project on this terminal's list.
+    ProjectUnknown = "project_unknown" => RetryStep,
+    /// The grant project is closed: it takes no taps.
+    ProjectClosed = "project_closed" => NoRetry,
+    /// The project belongs to another municipality than the terminal's.
+    ProjectOtherMunicipality = "project_other_municipality" => NoRetry,
+    /// The project's roster was never synced to this device.
+    RosterNotSynced = "roster_not_synced" => RetryStep,
+    /// Tapping needs the points per person confirmed (as shown) first.
+    PointsNotConfirmed = "points_not_confirmed" => RetryStep,
+    /// The platform refused the device's signature of a tap batch.
+    BatchSignatureRefused = "batch_signature_refused" => NoRetry,
+    /// No participant master row for this My Key ID: type the office data.
+    ParticipantNotInMaster = "participant_not_in_master" => ReenterField,
+    /// The participant is on the project's roster already.
+    AlreadyOnRoster = "already_on_roster" => NoRetry,
+    /// The My Key ID has no taps waiting in the not-on-roster list.
+    NotWaiting = "not_waiting" => NoRetry,
+    /// The device store could not be read or written (nothing was shown as done).
+    DeviceStore = "device_store" => RetryStep,
+    /// The shell's secret store (Keystore, Keychain) failed.
+    SecretStore = "secret_store" => NoRetry,
+
     // Reaching the platform.
     /// No answer (connection refused, DNS, TLS).
     Network = "network" => RetryStep,

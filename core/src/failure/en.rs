@@ -196,6 +196,61 @@ pub(super) fn message(f: &Failure) -> String {
             "an application already exists for this person and cannot be changed".into()
         }
         C::NotApplied => "there is no application yet".into(),
+        C::TerminalIdFormat => "the terminal ID must be 8 half-width digits: enter it again".into(),
+        C::TerminalUnknown => {
+            "the platform knows no terminal with this ID: check the terminal ID".into()
+        }
+        C::TerminalPasswordWrong => match f.tries_left {
+            Some(n) => format!(
+                "wrong terminal password: {} left before the terminal is locked; enter it again",
+                tries(n)
+            ),
+            None => "wrong terminal password: enter it again".into(),
+        },
+        C::TerminalLocked => with_detail(
+            "the terminal is locked after repeated wrong passwords: wait until the lock ends or ask the administrator",
+            f,
+        ),
+        C::TerminalDeviceMismatch => {
+            "this terminal is registered to another device: ask the administrator to re-register it"
+                .into()
+        }
+        C::TerminalLoginRequired => {
+            "log the terminal in first (this needs the network)".into()
+        }
+        C::ProjectUnknown => {
+            "this grant project is not on the terminal's list: log in again to refresh the list"
+                .into()
+        }
+        C::ProjectClosed => "this grant project is closed: it takes no taps".into(),
+        C::ProjectOtherMunicipality => {
+            "this grant project belongs to another municipality".into()
+        }
+        C::RosterNotSynced => {
+            "the project's roster is not on this device yet: sync it (online) first".into()
+        }
+        C::PointsNotConfirmed => {
+            "confirm the points per person shown for the project before tapping".into()
+        }
+        C::BatchSignatureRefused => {
+            "the platform refused this device's signature of the taps: ask the administrator to re-register the terminal"
+                .into()
+        }
+        C::ParticipantNotInMaster => {
+            "the participant master has no row for this My Key ID: type the office data".into()
+        }
+        C::AlreadyOnRoster => "this participant is on the project's roster already".into(),
+        C::NotWaiting => {
+            "this My Key ID has no taps waiting for the project".into()
+        }
+        C::DeviceStore => with_detail(
+            "the device's storage failed (nothing was recorded): retry; if it keeps failing, free storage space",
+            f,
+        ),
+        C::SecretStore => with_detail(
+            "the device's key store failed: restart the app; if it keeps failing, reinstall it",
+            f,
+        ),
         C::NoCategoryChosen => "choose at least one point category to apply for".into(),
         C::HealthInsuranceNotRegistered => {
             "this category needs the card registered as a health insurance card: register it at Mynaportal (the government portal) or at a medical institution's card reader, then apply for it with the card and PIN again"

@@ -148,6 +148,22 @@ impl Failure {
                 return Failure::new(C::MyKeyIdTaken)
                     .with_field(Some(Field::MyKeyId), FieldProblem::RejectedByPlatform)
             }
+            E::TerminalIdFormat => C::TerminalIdFormat,
+            E::TerminalUnknown => C::TerminalUnknown,
+            E::TerminalPasswordWrong => C::TerminalPasswordWrong,
+            E::TerminalLocked => C::TerminalLocked,
+            E::TerminalDeviceMismatch => C::TerminalDeviceMismatch,
+            E::ProjectIdFormat | E::ProjectUnknown => C::ProjectUnknown,
+            E::ProjectClosed => C::ProjectClosed,
+            E::ProjectOtherMunicipality => C::ProjectOtherMunicipality,
+            E::BatchSignatureMissing | E::BatchSignatureInvalid => C::BatchSignatureRefused,
+            E::ParticipantFormat => {
+                return Failure::new(C::InvalidField)
+                    .with_field(None, FieldProblem::RejectedByPlatform)
+            }
+            E::ParticipantNotInMaster => C::ParticipantNotInMaster,
+            E::AlreadyOnRoster => C::AlreadyOnRoster,
+            E::NotWaiting => C::NotWaiting,
             E::MyKeyIdRevoked => C::MyKeyIdRevoked,
             E::MyKeyIdUnchanged => C::MyKeyIdUnchanged,
             E::FreshLoginRequired => C::FreshLoginRequired,
@@ -193,12 +209,39 @@ impl Failure {
 impl From<&PlatformError> for Failure {
     fn from(e: &PlatformError) -> Self {
         match e {
-            PlatformError::Http { status, code, .. } => Failure::from_platform(*status, code),
+            PlatformError::Http {
+                status,
+                code,
+                message,
+                ..
+            } => {
+                let failure = Failure::from_platform(*status, code);
+                match failure.code {
+                    // The contract says how many tries are left, or until
+                    // when the lock lasts, in the message only.
+                    C::TerminalPasswordWrong => match first_number(message) {
+                        Some(n) => failure.with_tries(n.min(u64::from(u8::MAX)) as u8),
+                        None => failure,
+                    },
+                    C::TerminalLocked => failure.with_detail(message.clone()),
+                    _ => failure,
+                }
+            }
             PlatformError::Network(m) => Failure::new(C::Network).with_detail(m.clone()),
             PlatformError::Timeout => Failure::new(C::PlatformTimeout),
             PlatformError::Decode(m) => Failure::new(C::PlatformDecode).with_detail(m.clone()),
         }
     }
+}
+
+/// The first decimal number in `text`.
+fn first_number(text: &str) -> Option<u64> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 fn refusal(r: CertificateRefusal, representative: bool) -> C {

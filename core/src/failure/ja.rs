@@ -199,6 +199,52 @@ pub(super) fn message(f: &Failure) -> String {
         }
         C::AlreadyApplied => "この方の申込みはすでにあり、変更できません。".into(),
         C::NotApplied => "まだ申込みがありません。".into(),
+        C::TerminalIdFormat => "端末IDは半角数字8桁です。もう一度入力してください。".into(),
+        C::TerminalUnknown => "この端末IDは登録されていません。端末IDを確かめてください。".into(),
+        C::TerminalPasswordWrong => match f.tries_left {
+            Some(n) => format!(
+                "端末のパスワードが違います。あと{n}回間違えると端末がロックされます。"
+            ),
+            None => "端末のパスワードが違います。もう一度入力してください。".into(),
+        },
+        C::TerminalLocked => {
+            "パスワードの誤りが続いたため端末がロックされています。時間をおくか、管理者に連絡してください。"
+                .into()
+        }
+        C::TerminalDeviceMismatch => {
+            "この端末IDは別の機器に登録されています。管理者に再登録を依頼してください。".into()
+        }
+        C::TerminalLoginRequired => {
+            "先に端末のログインをしてください（ネットワークが必要です）。".into()
+        }
+        C::ProjectUnknown => {
+            "この付与事業は端末の一覧にありません。もう一度ログインして一覧を更新してください。"
+                .into()
+        }
+        C::ProjectClosed => "この付与事業は終了しています。読み取りはできません。".into(),
+        C::ProjectOtherMunicipality => "この付与事業は別の自治体のものです。".into(),
+        C::RosterNotSynced => {
+            "この付与事業の名簿がまだ端末にありません。先に名簿を同期してください。".into()
+        }
+        C::PointsNotConfirmed => {
+            "読み取りの前に、1人あたりの付与ポイントを確認してください。".into()
+        }
+        C::BatchSignatureRefused => {
+            "この機器の署名が受け付けられませんでした。管理者に端末の再登録を依頼してください。"
+                .into()
+        }
+        C::ParticipantNotInMaster => {
+            "このマイキーIDは対象者マスタにありません。事務情報を入力してください。".into()
+        }
+        C::AlreadyOnRoster => "この方はすでに付与事業対象者名簿に登録されています。".into(),
+        C::NotWaiting => "このマイキーIDには名簿登録を待つ読み取りがありません。".into(),
+        C::DeviceStore => {
+            "端末の保存領域に書き込めませんでした（記録されていません）。もう一度お試しください。"
+                .into()
+        }
+        C::SecretStore => {
+            "端末の鍵の保管でエラーが起きました。アプリを再起動してください。".into()
+        }
         C::NoCategoryChosen => "申し込むポイントの種類を1つ以上選んでください。".into(),
         C::HealthInsuranceNotRegistered => {
             "このポイントには、マイナンバーカードの健康保険証としての利用申込みが必要です。マイナポータルか医療機関の顔認証付きカードリーダーで申し込んでから、カードと暗証番号でもう一度申し込んでください。"

@@ -128,6 +128,11 @@ impl Failure {
         self
     }
 
+    pub(crate) fn with_problem(mut self, problem: FieldProblem) -> Self {
+        self.problem = Some(problem);
+        self
+    }
+
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self

@@ -56,6 +56,10 @@ struct Call<'a> {
     /// JSON; may hold secrets, so wiped when the call ends.
     body: Option<Zeroizing<Vec<u8>>>,
     key: Option<IdempotencyKey>,
+    /// Extra headers (the field upload's `Device-Signature`).
+    headers: Vec<(&'static str, String)>,
+    /// Safe to repeat without an Idempotency-Key (idempotent by its body).
+    idempotent: bool,
 }
 
 impl<'a> Call<'a> {
@@ -67,6 +71,8 @@ impl<'a> Call<'a> {
             token,
             body: None,
             key: None,
+            headers: Vec::new(),
+            idempotent: false,
         }
     }
 
@@ -86,6 +92,8 @@ impl<'a> Call<'a> {
             token,
             body: Some(Zeroizing::new(json)),
             key: Some(key.cloned().unwrap_or_default()),
+            headers: Vec::new(),
+            idempotent: false,
         })
     }
 }
@@ -133,7 +141,7 @@ impl HttpPlatform {
 
     async fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, PlatformError> {
         let url = self.url(call.path, call.query);
-        let repeatable = call.method == Method::GET || call.key.is_some();
+        let repeatable = call.method == Method::GET || call.key.is_some() || call.idempotent;
         let mut attempt = 1;
         loop {
             match self.attempt(&call, url.clone()).await {
@@ -173,6 +181,9 @@ impl HttpPlatform {
         }
         if let Some(key) = &call.key {
             request = request.header("Idempotency-Key", key.as_str());
+        }
+        for (name, value) in &call.headers {
+            request = request.header(*name, value.as_str());
         }
         if let Some(body) = &call.body {
             request = request
@@ -298,6 +309,8 @@ impl PlatformApi for HttpPlatform {
             token: Some(token),
             body: None,
             key: Some(key.clone()),
+            headers: Vec::new(),
+            idempotent: false,
         })
         .await
     }
@@ -389,6 +402,8 @@ impl PlatformApi for HttpPlatform {
         .await
     }
 }
+
+mod field;
 
 #[cfg(test)]
 mod tests;

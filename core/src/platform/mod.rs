@@ -6,6 +6,7 @@
 //! in-memory implementation behind the same trait.
 
 mod error;
+mod field;
 mod http;
 mod retry;
 mod types;
@@ -13,6 +14,7 @@ mod types;
 use async_trait::async_trait;
 
 pub use error::{ErrorCode, PlatformError};
+pub use field::FieldApi;
 pub use http::{HttpConfig, HttpPlatform};
 pub use retry::RetryPolicy;
 pub use types::*;

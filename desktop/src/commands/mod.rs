@@ -2,5 +2,6 @@
 
 pub mod card;
 pub mod demo;
+pub mod field;
 pub mod readers;
 pub mod resident;

@@ -8,6 +8,8 @@
 
 #![allow(dead_code, unused_imports)]
 
+pub mod field_event;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -43,3 +43,11 @@ impl FromRequestParts<AppState> for Auth {
         Auth::authenticate(app, bearer(parts))
     }
 }
+
+impl FromRequestParts<AppState> for crate::rules::field::terminal::TerminalAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> ApiResult<Self> {
+        crate::rules::field::terminal::TerminalAuth::authenticate(app, bearer(parts))
+    }
+}

@@ -4,12 +4,14 @@
 //! extractors, the error answer, the idempotency middleware and the JSON
 //! fallbacks. No rule is decided here.
 
+pub mod admin;
 pub mod admin_token;
 pub mod answer;
 pub mod applications;
 pub mod card_login;
 pub mod catalogue;
 pub mod extract;
+pub mod field;
 pub mod idempotency;
 pub mod my_key_id;
 pub mod routes;

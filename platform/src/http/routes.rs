@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter};
 use axum::Router;
 
-use super::{applications, card_login, catalogue, my_key_id, AppState};
+use super::{admin, applications, card_login, catalogue, field, my_key_id, AppState};
 use crate::rules::error::{ApiError, ErrorCode};
 use ErrorCode::*;
 
@@ -147,6 +147,44 @@ const SUBMIT: &[Refusal] = &[
     usual(AlreadyApplied),
 ];
 
+/// A field terminal's token.
+const TERMINAL: &[Refusal] = &[usual(Unauthenticated), usual(SessionExpired)];
+/// The administrator token.
+const ADMIN: &[Refusal] = &[usual(Unauthenticated)];
+/// A write whose `Idempotency-Key` is checked but never replayed (field
+/// app and administration: idempotent by their own identifiers).
+const KEY_CHECKED: &[Refusal] = &[usual(IdempotencyKeyFormat)];
+/// A project of the terminal's municipality (path parameter).
+const PROJECT: &[Refusal] = &[
+    usual(ProjectIdFormat),
+    usual(ProjectUnknown),
+    usual(ProjectOtherMunicipality),
+];
+const TERMINAL_LOGIN: &[Refusal] = &[
+    usual(TerminalIdFormat),
+    usual(DeviceKeyFormat),
+    usual(DeviceFingerprintFormat),
+    usual(TerminalUnknown),
+    usual(TerminalLocked),
+    usual(TerminalPasswordWrong),
+    usual(TerminalDeviceMismatch),
+];
+const UPLOAD: &[Refusal] = &[
+    usual(InvalidJson),
+    usual(BatchSignatureMissing),
+    usual(BatchSignatureInvalid),
+    usual(BatchFormat),
+];
+const ADD_REGISTRATION: &[Refusal] = &[
+    usual(MyKeyIdFormat),
+    usual(ParticipantFormat),
+    usual(ProjectClosed),
+    usual(ParticipantNotInMaster),
+    usual(MyKeyIdNotIssued),
+    usual(AlreadyOnRoster),
+    usual(NotWaiting),
+];
+
 macro_rules! route_table {
     ($($method:ident $path:literal => $handler:path, $success:literal, [$($group:expr),* $(,)?];)+) => {
         /// (method, path) of every route, in OpenAPI path syntax.
@@ -188,6 +226,44 @@ route_table! {
     POST "/v1/applications" => applications::submit, 201,
         [SESSION, IDEMPOTENT, BODY, CONTENT, CATEGORIES, SUBMIT];
     GET "/v1/applications/mine" => applications::mine, 200, [SESSION, &[usual(NotApplied)], STORE];
+    POST "/v1/field/login" => field::login, 200, [KEY_CHECKED, BODY, TERMINAL_LOGIN, STORE];
+    GET "/v1/field/projects" => field::projects, 200, [TERMINAL, STORE];
+    GET "/v1/field/projects/{project_id}/roster" => field::roster_sync, 200,
+        [TERMINAL, PROJECT, &[usual(FieldType)], STORE];
+    POST "/v1/field/projects/{project_id}/roster" => field::add_registration, 200,
+        [TERMINAL, KEY_CHECKED, BODY, PROJECT, ADD_REGISTRATION, STORE];
+    GET "/v1/field/projects/{project_id}/not-on-roster" => field::not_on_roster, 200,
+        [TERMINAL, PROJECT, STORE];
+    POST "/v1/field/taps" => field::upload, 200, [TERMINAL, KEY_CHECKED, UPLOAD, STORE];
+    POST "/v1/admin/municipalities" => admin::add_municipality, 201,
+        [ADMIN, KEY_CHECKED, BODY, &[usual(MunicipalityCode), usual(AlreadyExists)], STORE];
+    POST "/v1/admin/projects" => admin::add_project, 201,
+        [ADMIN, KEY_CHECKED, BODY,
+         &[usual(MunicipalityCode), usual(ProjectIdFormat), usual(PointIdFormat),
+           usual(MunicipalityUnknown), usual(AlreadyExists)], STORE];
+    PUT "/v1/admin/projects/{project_id}/open" => admin::set_open, 200,
+        [ADMIN, KEY_CHECKED, BODY, &[usual(ProjectIdFormat), usual(ProjectUnknown)], STORE];
+    POST "/v1/admin/projects/{project_id}/roster" => admin::write_roster, 200,
+        [ADMIN, KEY_CHECKED, BODY,
+         &[usual(ProjectIdFormat), usual(ProjectUnknown), usual(RosterRowFormat),
+           usual(MyKeyIdNotIssued)], STORE];
+    DELETE "/v1/admin/projects/{project_id}/roster/{my_key_id}" => admin::remove_from_roster, 200,
+        [ADMIN, KEY_CHECKED,
+         &[usual(ProjectIdFormat), usual(ProjectUnknown), usual(MyKeyIdFormat),
+           usual(NotOnRoster)], STORE];
+    POST "/v1/admin/terminals" => admin::add_terminal, 201,
+        [ADMIN, KEY_CHECKED, BODY,
+         &[usual(TerminalIdFormat), usual(MunicipalityCode), usual(PasswordFormat),
+           usual(MunicipalityUnknown), usual(AlreadyExists)], STORE];
+    POST "/v1/admin/terminals/{terminal_id}/re-register" => admin::re_register, 200,
+        [ADMIN, KEY_CHECKED,
+         &[usual(TerminalIdFormat), Refusal { code: TerminalUnknown, status: 404 }], STORE];
+    PUT "/v1/admin/participants" => admin::write_participants, 200,
+        [ADMIN, KEY_CHECKED, BODY, &[usual(ParticipantFormat)], STORE];
+    GET "/v1/admin/grants/{my_key_id}" => admin::grants, 200,
+        [ADMIN, &[usual(MyKeyIdFormat), usual(MyKeyIdNotIssued)], STORE];
+    GET "/v1/admin/outbox" => admin::outbox, 200, [ADMIN, STORE];
+    POST "/v1/admin/outbox/drain" => admin::drain, 200, [ADMIN, KEY_CHECKED, STORE];
     GET "/v1/applications/eligibility" => applications::eligibility, 200, [SESSION, STORE];
     POST "/v1/applications/categories/content-to-sign" => applications::categories_content_to_sign, 200,
         [SESSION, IDEMPOTENT, BODY, CATEGORIES, ADDITION];

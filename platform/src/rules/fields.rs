@@ -83,6 +83,36 @@ impl JsonBody {
         }
     }
 
+    /// A required whole number in `min..=max`.
+    pub fn u32_in(&self, field: &str, min: u32, max: u32) -> ApiResult<u32> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Err(missing(field)),
+            Some(v) => v
+                .as_u64()
+                .filter(|n| (min as u64..=max as u64).contains(n))
+                .map(|n| n as u32)
+                .ok_or_else(|| wrong_type(field, &format!("a whole number from {min} to {max}"))),
+        }
+    }
+
+    /// A required boolean.
+    pub fn bool(&self, field: &str) -> ApiResult<bool> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Err(missing(field)),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(wrong_type(field, "true or false")),
+        }
+    }
+
+    /// A required array (of anything).
+    pub fn array(&self, field: &str) -> ApiResult<&Vec<Value>> {
+        match self.0.get(field) {
+            None | Some(Value::Null) => Err(missing(field)),
+            Some(Value::Array(items)) => Ok(items),
+            Some(_) => Err(wrong_type(field, "an array")),
+        }
+    }
+
     pub fn is_present(&self, field: &str) -> bool {
         !matches!(self.0.get(field), None | Some(Value::Null))
     }

@@ -11,6 +11,7 @@
 //! | [`catalogue`] | the payment services, their payment-ID and security-code rules, keyword search |
 //! | [`applications`] | one application per person, the content the card signs (with its categories), categories added later with the card again, the child under 15 with the legal representative's card, one person per payment account, sealed secrets |
 //! | [`eligibility`] | the 2nd installment's three categories per person (facts from other systems, set by the administrator), the one service that cannot change, what to do first for a category not open yet |
+//! | [`field`] | the field point-grant app: terminals and their devices, rosters and their sync, signed tap uploads granting once per person and project, the not-on-roster list and add-registration, administration, grant history and balances, the outbox and its mailer |
 //! | [`idempotency`] | a repeated write gets the first answer and changes nothing; a key reused for another request is refused |
 //! | [`error`], [`fields`] | how a refusal is said; how a body is read |
 
@@ -19,6 +20,7 @@ pub mod card_login;
 pub mod catalogue;
 pub mod eligibility;
 pub mod error;
+pub mod field;
 pub mod fields;
 pub mod idempotency;
 pub mod my_key_id;
@@ -46,6 +48,8 @@ pub struct Platform {
     pub catalogue: Catalogue,
     pub challenges: Mutex<Challenges>,
     pub sessions: Mutex<Sessions>,
+    /// The field app's terminal tokens (apart from card sessions).
+    pub terminals: Mutex<field::terminal::TerminalSessions>,
     /// `scope/key` of the idempotent writes being processed.
     pub in_flight: Mutex<HashSet<String>>,
 }

@@ -8,11 +8,15 @@
 
 pub mod applications;
 pub mod eligibility;
+pub mod field;
+pub mod grants;
 pub mod idempotency;
 pub mod meta;
 pub mod my_key_ids;
 pub mod persons;
+pub mod roster;
 pub mod schema;
+pub mod taps;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -39,6 +43,12 @@ pub enum StoreError {
     WrongKey { stored: String, configured: String },
 }
 
+/// The connection (or the open transaction) that the store's functions take:
+/// a rule that must decide inside one transaction (a field tap: its outcome,
+/// its grant and its e-mail as one unit) holds it as an opaque handle and
+/// calls the store's functions with it; it writes no SQL itself.
+pub type Db = Connection;
+
 /// The platform's database.
 pub struct Store {
     conn: Connection,
@@ -50,7 +60,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 16] = [
     "meta",
     "persons",
     "my_key_ids",
@@ -59,6 +69,14 @@ const TABLES: [&str; 8] = [
     "application_categories",
     "eligibility_facts",
     "idempotency",
+    "municipalities",
+    "grant_projects",
+    "terminals",
+    "roster_entries",
+    "participants",
+    "taps",
+    "grants",
+    "outbox",
 ];
 
 /// The platform's opener: the schema's steps; `synchronous = NORMAL` (a
@@ -249,6 +267,14 @@ impl Store {
         forget_before: i64,
     ) -> Result<(), StoreError> {
         self.write(|tx| idempotency::insert(tx, scope, key, response, now, forget_before))
+    }
+
+    /// Runs `f` over the connection, outside any transaction (reads).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        f(&self.conn)
     }
 
     /// Every row of every table as text: tests compare dumps to prove that a

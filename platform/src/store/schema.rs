@@ -211,6 +211,123 @@ INSERT INTO application_categories (application_id, category, applied_at, regist
 SELECT application_id, 'card_acquisition', submitted_at, registered_at FROM applications;
 "#,
         ),
+        // The field point-grant app (seed 003 §V): municipalities and their
+        // point, grant projects (with the salt of their roster's person
+        // digests and the roster's version), terminals (the registered
+        // device, the wrong-password count and lock), the roster (a removed
+        // entry stays as a tombstone with its version, so an incremental
+        // sync can say it left), the participant master, every tap received
+        // (its outcome, so a re-sent tap answers the same), the grants (one
+        // per person and project: the rule "never twice" is this UNIQUE),
+        // and the outbox of e-mails.
+        M::up(
+            r#"
+CREATE TABLE municipalities (
+    code        TEXT PRIMARY KEY
+        CHECK (length(code) = 6 AND code NOT GLOB '*[^0-9]*'),
+    name        TEXT NOT NULL,
+    point_name  TEXT NOT NULL,
+    expiry_days INTEGER NOT NULL CHECK (expiry_days BETWEEN 1 AND 3650),
+    created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE grant_projects (
+    project_id        TEXT PRIMARY KEY
+        CHECK (length(project_id) = 4 AND project_id NOT GLOB '*[^0-9]*'),
+    municipality_code TEXT NOT NULL REFERENCES municipalities (code),
+    point_id          TEXT NOT NULL
+        CHECK (length(point_id) = 8 AND point_id NOT GLOB '*[^0-9]*'),
+    name              TEXT NOT NULL,
+    department        TEXT NOT NULL,
+    points_per_grant  INTEGER NOT NULL CHECK (points_per_grant >= 1),
+    remarks           TEXT NOT NULL,
+    open              INTEGER NOT NULL CHECK (open IN (0, 1)),
+    roster_salt       BLOB NOT NULL CHECK (length(roster_salt) = 16),
+    roster_version    INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE terminals (
+    terminal_id        TEXT PRIMARY KEY
+        CHECK (length(terminal_id) = 8 AND terminal_id NOT GLOB '*[^0-9]*'),
+    municipality_code  TEXT NOT NULL REFERENCES municipalities (code),
+    password_hash      TEXT NOT NULL,
+    device_public_key  BLOB,
+    device_fingerprint TEXT,
+    failed_logins      INTEGER NOT NULL DEFAULT 0,
+    locked_until       INTEGER,
+    created_at         INTEGER NOT NULL,
+    registered_at      INTEGER
+) STRICT;
+
+CREATE TABLE roster_entries (
+    project_id    TEXT NOT NULL REFERENCES grant_projects (project_id),
+    my_key_id     TEXT NOT NULL,
+    person_id     INTEGER NOT NULL REFERENCES persons (person_id),
+    person_digest BLOB NOT NULL CHECK (length(person_digest) = 32),
+    points        INTEGER NOT NULL CHECK (points >= 1),
+    removed       INTEGER NOT NULL CHECK (removed IN (0, 1)),
+    version       INTEGER NOT NULL,
+    PRIMARY KEY (project_id, person_id)
+) STRICT;
+CREATE INDEX roster_by_version ON roster_entries (project_id, version);
+
+CREATE TABLE participants (
+    my_key_id         TEXT PRIMARY KEY
+        CHECK (length(my_key_id) = 8 AND my_key_id NOT GLOB '*[^A-Z0-9]*'),
+    municipality_code TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    birth_date        TEXT NOT NULL,
+    address           TEXT NOT NULL,
+    sex               TEXT NOT NULL CHECK (sex IN ('1', '2', '9')),
+    phone             TEXT NOT NULL,
+    email             TEXT NOT NULL,
+    remarks           TEXT NOT NULL,
+    source            TEXT NOT NULL,
+    updated_at        INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE taps (
+    tap_id             TEXT PRIMARY KEY,
+    batch_id           TEXT NOT NULL,
+    terminal_id        TEXT NOT NULL REFERENCES terminals (terminal_id),
+    project_id         TEXT NOT NULL,
+    tapped_at          INTEGER NOT NULL,
+    person_id          INTEGER REFERENCES persons (person_id),
+    certificate_serial TEXT NOT NULL,
+    offline_verdict    TEXT NOT NULL,
+    result             TEXT NOT NULL CHECK (result IN
+        ('granted', 'already_granted', 'not_on_roster', 'no_my_key_id', 'refused')),
+    reason             TEXT,
+    points             INTEGER,
+    received_at        INTEGER NOT NULL,
+    resolved_at        INTEGER
+) STRICT;
+CREATE INDEX taps_by_project_result ON taps (project_id, result, person_id);
+
+CREATE TABLE grants (
+    grant_id          INTEGER PRIMARY KEY,
+    person_id         INTEGER NOT NULL REFERENCES persons (person_id),
+    project_id        TEXT NOT NULL REFERENCES grant_projects (project_id),
+    municipality_code TEXT NOT NULL,
+    point_id          TEXT NOT NULL,
+    points            INTEGER NOT NULL CHECK (points >= 1),
+    granted_at        INTEGER NOT NULL,
+    expires_at        INTEGER NOT NULL,
+    tap_id            TEXT,
+    UNIQUE (person_id, project_id)
+) STRICT;
+
+CREATE TABLE outbox (
+    mail_id    INTEGER PRIMARY KEY,
+    to_address TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    sent_at    INTEGER
+) STRICT;
+"#,
+        ),
     ])
 }
 

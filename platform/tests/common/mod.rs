@@ -11,6 +11,8 @@ pub use mynapoint_testkit::cards::{foreign_ca, Card, CardBuilder};
 use mynapoint_testkit::in_process::InProcessPlatform;
 use serde_json::{json, Value};
 
+pub mod field;
+
 /// A card of a new person (random serial and CN) with key `key` (0..4) of
 /// the kit's pool; `.cn()`, `.serial()`, `.expired()`, … change it.
 pub fn card(key: usize) -> CardBuilder {

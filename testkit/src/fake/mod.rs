@@ -22,6 +22,7 @@ use mynapoint_core::resident::CivilDate;
 pub(crate) use crate::cards::signature_verifies as signature_ok;
 
 mod api;
+pub mod field;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Endpoint {

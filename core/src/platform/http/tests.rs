@@ -287,3 +287,65 @@ fn secrets_never_show_in_debug_output() {
     assert!(!shown.contains("0987"));
     assert!(!shown.contains("tok-secret"));
 }
+
+mod field_routes {
+    use super::*;
+    use crate::platform::FieldApi;
+    use mynapoint_contract::grant::TerminalLoginRequest;
+
+    const UPLOAD: &str = r#"{"batch_id":"b-1","outcomes":[]}"#;
+
+    #[tokio::test]
+    async fn an_upload_carries_the_signature_over_the_exact_body_and_is_repeated_when_lost() {
+        let (url, seen) = server(vec![Reply::Hang, Reply::Answer(200, UPLOAD)]).await;
+        let platform = HttpPlatform::with_config(&url, fast()).unwrap();
+        let body = br#"{"batch_id":"b-1","taps":[]}"#;
+        let answer = platform
+            .upload_taps(&SessionToken::new("tok-f"), body, "c2lnbmF0dXJl")
+            .await
+            .unwrap();
+        assert_eq!(answer.batch_id, "b-1");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 2, "the idempotent upload was repeated");
+        for s in &seen {
+            assert_eq!(s.request_line, "POST /v1/field/taps HTTP/1.1");
+            assert_eq!(s.header("device-signature"), Some("c2lnbmF0dXJl"));
+            assert_eq!(s.header("authorization"), Some("Bearer tok-f"));
+            assert_eq!(s.body.as_bytes(), body);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_terminal_login_whose_answer_is_lost_is_not_repeated() {
+        let (url, seen) = server(vec![Reply::Hang, Reply::Answer(500, "{}")]).await;
+        let platform = HttpPlatform::with_config(&url, fast()).unwrap();
+        let request = TerminalLoginRequest {
+            terminal_id: "00000001".into(),
+            password: Secret::new("pw"),
+            device_public_key: vec![4; 65],
+            device_fingerprint: "ab".repeat(32),
+        };
+        let e = platform.terminal_login(&request).await.unwrap_err();
+        assert!(matches!(e, PlatformError::Network(_)), "{e:?}");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1, "a wrong password must not count twice");
+        assert_eq!(seen[0].request_line, "POST /v1/field/login HTTP/1.1");
+        assert_eq!(seen[0].header("idempotency-key"), None);
+    }
+
+    #[tokio::test]
+    async fn a_roster_sync_asks_for_the_changes_since_a_version() {
+        let roster = r#"{"project_id":"0001","version":7,"full":false,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","entries":[]}"#;
+        let (url, seen) = server(vec![Reply::Answer(200, roster)]).await;
+        let platform = HttpPlatform::with_config(&url, fast()).unwrap();
+        let sync = platform
+            .roster(&SessionToken::new("tok-f"), "0001", 5)
+            .await
+            .unwrap();
+        assert_eq!((sync.version, sync.salt.len()), (7, 16));
+        assert_eq!(
+            seen.lock().unwrap()[0].request_line,
+            "GET /v1/field/projects/0001/roster?since=5 HTTP/1.1"
+        );
+    }
+}

@@ -9,7 +9,13 @@
 //! applies for all three (20,000 yen); a second person (a second card) can
 //! apply only for (1) at first, registers the card as a health insurance
 //! card, and adds (2) with the card and PIN again, on the same service.
+//!
+//! Then the field point-grant app ([`field`]): an administrator sets up a
+//! grant project; staff tap the two persons' cards and a third card (one
+//! tapped twice), upload, add the participant not on the roster, and the
+//! grants are shown.
 
+mod field;
 mod script;
 
 use std::io::Write;
@@ -64,6 +70,8 @@ struct DemoSummary {
     #[serde(flatten)]
     first: Summary,
     added_later: Summary,
+    /// The field point-grant part.
+    field: field::FieldSummary,
 }
 
 impl DemoSummary {
@@ -217,10 +225,39 @@ fn narrate(args: &DemoArgs, mut say: Say<'_>) -> Result<DemoSummary, Failure> {
         later.service_id.as_deref().unwrap_or("-"),
         later.categories.len()
     ))?;
+
+    // The field app: the two persons tap at a health class, with a third
+    // participant who has no My Key ID.
+    let started = Instant::now();
+    let (third, _dir3, _) = make_card(&DemoArgs {
+        state: None,
+        ..args.clone()
+    })?;
+    say.plain(format!(
+        "\na third participant's card (no My Key ID) ready in {:.1} s",
+        started.elapsed().as_secs_f32()
+    ))?;
+    let missing = || {
+        Failure::new(
+            Exit::NotFinished,
+            "demo_not_submitted",
+            "the demo's residents have no My Key ID",
+        )
+    };
+    let field = field::run(
+        &link,
+        &mut say,
+        field::Participants {
+            on_roster: (&card, first.my_key_id.as_deref().ok_or_else(missing)?),
+            not_on_roster: (&second, later.my_key_id.as_deref().ok_or_else(missing)?),
+            without_my_key_id: &third,
+        },
+    )?;
     drop(link);
     Ok(DemoSummary {
         first,
         added_later: later,
+        field,
     })
 }
 

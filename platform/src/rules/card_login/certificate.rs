@@ -131,6 +131,9 @@ struct TrustAnchor {
 #[derive(Clone)]
 pub struct TrustStore {
     anchors: Vec<TrustAnchor>,
+    /// The anchors' subjects, RFC 4514 text (x509-cert's `Name` display):
+    /// the issuers a field tap's card may name.
+    anchor_subjects: Vec<String>,
     revoked: HashSet<String>,
 }
 
@@ -165,6 +168,10 @@ impl TrustStore {
         if certs.is_empty() {
             certs.push(Certificate::from_pem(BUILTIN_TEST_CA_PEM).map_err(|e| e.to_string())?);
         }
+        let anchor_subjects = certs
+            .iter()
+            .map(|c| c.tbs_certificate.subject.to_string())
+            .collect();
         let anchors = certs
             .iter()
             .map(|cert| {
@@ -185,7 +192,23 @@ impl TrustStore {
             .iter()
             .map(|s| normalize_serial(s).ok_or_else(|| format!("revoked serial {s:?} is not hex")))
             .collect::<Result<HashSet<_>, String>>()?;
-        Ok(TrustStore { anchors, revoked })
+        Ok(TrustStore {
+            anchors,
+            anchor_subjects,
+            revoked,
+        })
+    }
+
+    /// Whether `issuer` (RFC 4514 text) is the subject of a trusted anchor:
+    /// the field app's check of a tapped card, whose certificate the device
+    /// read only in part (no signature to verify).
+    pub fn trusts_issuer(&self, issuer: &str) -> bool {
+        self.anchor_subjects.iter().any(|s| s == issuer)
+    }
+
+    /// Whether the serial (the contract's upper-hex form) is revoked.
+    pub fn is_revoked(&self, serial: &str) -> bool {
+        normalize_serial(serial).is_some_and(|s| self.revoked.contains(&s))
     }
 
     /// The login checks — chain, validity at `now`, revocation, key usage, in
