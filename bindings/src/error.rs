@@ -112,6 +112,7 @@ from_core!(
     mynapoint_core::pin::PinFormatError,
     mynapoint_core::resident::ResidentError,
     mynapoint_core::platform::PlatformError,
+    mynapoint_core::field::FieldError,
 );
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ uniffi::setup_scaffolding!();
 
 mod card_ops;
 mod error;
+mod field;
 mod log_sink;
 mod records;
 mod resident;
@@ -34,6 +35,7 @@ pub mod test_support;
 
 pub use card_ops::CardReader;
 pub use error::{MynaError, RetryHint};
+pub use field::{CardTap, FieldFlow, TapSource, VerdictListener};
 pub use log_sink::{LogLevel, LogSink};
 pub use records::*;
 pub use resident::ResidentFlow;

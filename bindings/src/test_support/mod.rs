@@ -6,10 +6,12 @@
 //! Never in a shipped build.
 
 mod card;
+mod field_setup;
 mod network;
 mod platform;
 
 pub use card::SimulatedCard;
+pub use field_setup::FieldSetup;
 pub use network::NetworkSwitch;
 pub use platform::EmbeddedPlatform;
 

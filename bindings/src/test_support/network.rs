@@ -51,6 +51,8 @@ impl NetworkSwitch {
                     continue; // dropped: the client sees the connection closed
                 }
                 let mut cuts = cuts.clone();
+                // Only a cut after this connection opened ends it.
+                cuts.borrow_and_update();
                 tokio::spawn(async move {
                     let Ok(mut outbound) = TcpStream::connect(target).await else {
                         return;

@@ -6,6 +6,9 @@ use mynapoint_platform::{BlockingPlatform, Config};
 
 use super::TestSetupError;
 
+/// The administration API's token of the embedded platform (tests only).
+pub(crate) const ADMIN_TOKEN: &str = "test-admin-token";
+
 /// The reference platform on a free loopback port, in memory; stops when
 /// released (`close()` in Kotlin, or garbage collection).
 #[derive(uniffi::Object)]
@@ -21,6 +24,7 @@ impl EmbeddedPlatform {
     pub fn start() -> Result<Arc<Self>, TestSetupError> {
         let config = Config {
             registration_delay_secs: Config::default().registration_delay_secs,
+            admin_token: Some(ADMIN_TOKEN.into()),
             ..Config::ephemeral()
         };
         let platform = BlockingPlatform::start(config).map_err(|e| TestSetupError::Failed {

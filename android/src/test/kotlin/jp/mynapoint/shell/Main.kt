@@ -2,5 +2,5 @@ package jp.mynapoint.shell
 
 /** Every JVM case; an argument runs only the cases whose name contains it. */
 fun main(args: Array<String>) {
-    runCases(residentCases, args.firstOrNull())
+    runCases(residentCases + fieldCases, args.firstOrNull())
 }
