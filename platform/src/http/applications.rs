@@ -65,7 +65,7 @@ pub async fn add_categories(
 /// `PUT /v1/admin/persons/eligibility` (administrator token)
 pub async fn set_eligibility(
     State(app): State<AppState>,
-    _admin: super::admin_token::Administrator,
+    _admin: super::admin::Admin,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<mynapoint_contract::PersonEligibility>> {
     crate::rules::eligibility::set_facts(&app, &body).map(Json)

@@ -5,7 +5,6 @@
 //! fallbacks. No rule is decided here.
 
 pub mod admin;
-pub mod admin_token;
 pub mod answer;
 pub mod applications;
 pub mod card_login;

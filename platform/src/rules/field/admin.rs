@@ -28,7 +28,8 @@ pub fn authenticate(app: &Platform, token: Option<&str>) -> ApiResult<()> {
             "Administration needs the administrator token (Authorization: Bearer <token>).",
         )
     };
-    let (Some(expected), Some(given)) = (app.config.admin_token.as_deref(), token) else {
+    let expected = app.config.admin_token.as_deref().filter(|t| !t.is_empty());
+    let (Some(expected), Some(given)) = (expected, token) else {
         return Err(unauthenticated());
     };
     let a = Sha256::digest(expected.as_bytes());
