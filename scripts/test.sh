@@ -14,6 +14,10 @@
 #      target/ with pip when missing) against `mynapoint-platform serve` on a
 #      loopback port: no 5xx, only documented statuses, answers as in
 #      platform/openapi.yaml (about a minute)
+#   6. scripts/shells-test.sh: the Kotlin JVM tests of the Android shell
+#      against the host library, and the Swift syntax check of every Swift
+#      file (kotlin-compiler from npm, libjna-java from apt, tree-sitter from
+#      PyPI, installed into target/tools when missing; about 2 minutes)
 #
 # The tests that need a reader start and stop their own pcscd (see
 # tests/src/lib.rs, crate mynapoint-e2e); starting pcscd needs root. They
@@ -108,6 +112,7 @@ step fmt cargo fmt --all --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step test cargo test --workspace
 step api-fuzz bash scripts/api-fuzz.sh
+step shells bash scripts/shells-test.sh
 
 summary
 exit "$FAILED"

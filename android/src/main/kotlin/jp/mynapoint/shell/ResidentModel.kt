@@ -1,0 +1,171 @@
+package jp.mynapoint.shell
+
+import jp.mynapoint.core.Candidate
+import jp.mynapoint.core.Category
+import jp.mynapoint.core.Eligibility
+import jp.mynapoint.core.LoginOutcome
+import jp.mynapoint.core.MynaException
+import jp.mynapoint.core.PaymentForm
+import jp.mynapoint.core.PinCheck
+import jp.mynapoint.core.PointsApplication
+import jp.mynapoint.core.RegistrationForm
+import jp.mynapoint.core.ResidentFlow
+import jp.mynapoint.core.ResidentStep
+import jp.mynapoint.core.Review
+import jp.mynapoint.core.Service
+import jp.mynapoint.core.ServiceSummary
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+
+/** Everything the resident screens show; one immutable value per change. */
+data class ResidentUiState(
+    val step: ResidentStep = ResidentStep.ReadCard,
+    /** Set at a PIN step: what the PIN screen shows. */
+    val pin: PinScreen? = null,
+    /** The NFC prompt is up: waiting for the card or talking to it. */
+    val busy: Boolean = false,
+    /** The last failure, until the next action. */
+    val failure: FailureView? = null,
+    val login: LoginOutcome? = null,
+    val candidates: List<Candidate> = emptyList(),
+    /** At the categories step: each category's state, amount and requirement. */
+    val eligibility: Eligibility? = null,
+    /** The categories chosen so far (all open ones by default, from the core). */
+    val categories: List<Category> = emptyList(),
+    val services: List<ServiceSummary> = emptyList(),
+    val service: Service? = null,
+    val review: Review? = null,
+    val application: PointsApplication? = null,
+    /** The counter read after a lost VERIFY (whether that try counted). */
+    val pinCheck: PinCheck? = null,
+)
+
+/**
+ * The resident flow's view-state holder (plain Kotlin: coroutines + Flow).
+ * It holds no rules: it calls the core, shows the step, the PIN prompt and
+ * the failure the core returns. One action at a time; [cancel] stops the
+ * running one (its card exchange is abandoned, the core's PIN rules stay
+ * in force: a VERIFY in flight is settled on the next tap).
+ */
+class ResidentModel(
+    private val flow: ResidentFlow,
+    private val taps: CardTaps,
+    private val scope: CoroutineScope,
+    private val lang: Lang,
+) {
+    private val _state = MutableStateFlow(ResidentUiState())
+    val state: StateFlow<ResidentUiState> = _state.asStateFlow()
+    private var running: Job? = null
+
+    private fun act(block: suspend () -> Unit): Job {
+        running?.cancel()
+        val job = scope.launch {
+            _state.update { it.copy(busy = true, failure = null) }
+            try {
+                block()
+            } catch (e: MynaException.Failed) {
+                _state.update { it.copy(failure = FailureView.of(e, lang)) }
+            } catch (e: MynaException) {
+                _state.update { it.copy(failure = FailureView.of(e)) }
+            } finally {
+                refresh()
+            }
+        }
+        running = job
+        return job
+    }
+
+    private fun refresh() {
+        val step = flow.step()
+        val pin = if (step is ResidentStep.EnterPin) PinScreen.of(flow.pinPrompt()) else null
+        val eligibility = if (step == ResidentStep.ChooseCategories) flow.eligibility() else null
+        val categories = flow.chosenCategories()
+        _state.update {
+            it.copy(step = step, pin = pin, busy = false, eligibility = eligibility, categories = categories)
+        }
+    }
+
+    /** Stops the running action. */
+    fun cancel() {
+        running?.cancel()
+    }
+
+    /** Tap 1: the card and its PIN counter (no PIN). */
+    fun readCard() = act { flow.readCard(taps.nextTap()) }
+
+    /** After a lost VERIFY ([PinScreen.ReadFirst]): a tap reads the counter. */
+    fun checkPinCounter() = act {
+        val check = flow.pinStatus(taps.nextTap())
+        _state.update { it.copy(pinCheck = check) }
+    }
+
+    /** Tap 2: the PIN typed first, then one tap: card login. */
+    fun logIn(pin: String, confirmLastTry: Boolean = false) = act {
+        flow.enterPin(pin)
+        val outcome = flow.logIn(taps.nextTap(), confirmLastTry)
+        _state.update { it.copy(login = outcome, application = outcome.application) }
+    }
+
+    fun nextCandidate() = act {
+        val c = flow.nextCandidate()
+        _state.update { it.copy(candidates = it.candidates + c) }
+    }
+
+    fun chooseCandidate(myKeyId: String) = act { flow.chooseCandidate(myKeyId) }
+
+    fun checkOwnChoice(myKeyId: String) = act { flow.checkOwnChoice(myKeyId) }
+
+    fun register(form: RegistrationForm) = act { flow.issueMyKeyId(form) }
+
+    /** The categories to apply for; a fixed service goes straight to the review. */
+    fun chooseCategories(categories: List<Category>) = act {
+        val review = flow.chooseCategories(categories)
+        _state.update { it.copy(review = review) }
+    }
+
+    fun search(keyword: String) = act {
+        val found = flow.searchServices(keyword)
+        _state.update { it.copy(services = found) }
+    }
+
+    fun chooseService(serviceId: String) = act {
+        val service = flow.chooseService(serviceId)
+        _state.update { it.copy(service = service) }
+    }
+
+    fun acceptTerms(termsVersion: String) = act { flow.acceptTerms(termsVersion) }
+
+    fun enterPayment(form: PaymentForm) = act {
+        val review = flow.enterPayment(form)
+        _state.update { it.copy(review = review) }
+    }
+
+    fun confirmReview() = act {
+        flow.confirmReview()
+        _state.update { it.copy(review = null) }
+    }
+
+    /** Tap 3: the PIN typed first, then one tap: the signature and the submission. */
+    fun signAndSubmit(pin: String, confirmLastTry: Boolean = false) = act {
+        flow.enterPin(pin)
+        val app = flow.signAndSubmit(taps.nextTap(), confirmLastTry)
+        _state.update { it.copy(application = app) }
+    }
+
+    fun retrySubmission() = act {
+        val app = flow.retrySubmission()
+        _state.update { it.copy(application = app) }
+    }
+
+    /** Ends the session; everything entered is wiped by the core. */
+    fun abort() {
+        running?.cancel()
+        flow.abort()
+        _state.value = ResidentUiState(step = flow.step())
+    }
+}

@@ -1,0 +1,6 @@
+package jp.mynapoint.shell
+
+/** Every JVM case; an argument runs only the cases whose name contains it. */
+fun main(args: Array<String>) {
+    runCases(residentCases + fieldCases, args.firstOrNull())
+}

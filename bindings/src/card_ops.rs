@@ -1,0 +1,153 @@
+//! The card operations a shell needs outside a flow: the certificate, the
+//! PIN status, VERIFY, a signature, and the card face with 照合番号B (staff).
+//!
+//! One `CardReader` is one card session: it binds to the first card read
+//! (its certificate serial) and keeps the PIN rules across taps (a lost
+//! VERIFY is settled by reading the counter on the next tap; another card
+//! drops everything). Every operation is one tap; a secret is typed before
+//! the tap that uses it (`pin_prompt` tells what to show).
+
+use std::sync::Arc;
+
+use mynapoint_core::card::CardSession;
+use mynapoint_core::pin::{self, Pin};
+use sha2::{Digest, Sha256};
+use tokio::sync::Mutex;
+use zeroize::Zeroize;
+
+use crate::error::MynaError;
+use crate::records::{CardFace, CardInfo, PinCheck, PinKind, PinPrompt};
+use crate::resident::last_try;
+use crate::runtime::run;
+use crate::transport::{CardTransport, ForeignTransport};
+
+/// The card operations, each one tap, under the core's PIN rules.
+#[derive(uniffi::Object)]
+pub struct CardReader {
+    session: Arc<Mutex<CardSession>>,
+}
+
+/// Checks the typed secret's format (nothing reaches the card when it is
+/// wrong) and wipes the text.
+fn secret(kind: PinKind, mut text: String) -> Result<Pin, MynaError> {
+    let parsed = Pin::new(kind.into(), &text);
+    text.zeroize();
+    Ok(parsed?)
+}
+
+#[uniffi::export]
+impl CardReader {
+    #[uniffi::constructor]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self {
+            session: Arc::new(Mutex::new(CardSession::new())),
+        })
+    }
+
+    /// What to show when asking for `pin`, from the last counter read (no tap).
+    pub fn pin_prompt(&self, pin: PinKind) -> PinPrompt {
+        self.session.blocking_lock().prompt(pin.into()).into()
+    }
+
+    /// Forgets the card, every entered secret and every verified state.
+    pub fn abort(&self) {
+        self.session.blocking_lock().abort();
+    }
+
+    /// One tap: the user-authentication certificate (no PIN).
+    pub async fn card_info(
+        &self,
+        transport: Arc<dyn CardTransport>,
+    ) -> Result<CardInfo, MynaError> {
+        let mut s = self.session.clone().lock_owned().await;
+        run(async move {
+            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+            let cert = tap.certificate().await?;
+            Ok((&cert).into())
+        })
+        .await
+    }
+
+    /// One tap: the retry counter of `pin` (no try spent), settling a lost VERIFY first.
+    pub async fn pin_status(
+        &self,
+        transport: Arc<dyn CardTransport>,
+        pin: PinKind,
+    ) -> Result<PinCheck, MynaError> {
+        let mut s = self.session.clone().lock_owned().await;
+        run(async move {
+            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+            let status = tap.pin_status(pin.into()).await?;
+            Ok(PinCheck {
+                status: status.into(),
+                recheck: tap.report().recheck.map(Into::into),
+            })
+        })
+        .await
+    }
+
+    /// One tap: VERIFY of `secret` for `pin` (counter read first; nothing
+    /// sent when locked, or on the last try without `confirm_last_try`).
+    /// Errors: `pin_format`, `wrong_pin` (tries left), `pin_locked`,
+    /// `last_try_needs_confirmation`, `pin_maybe_counted`, ….
+    pub async fn verify(
+        &self,
+        transport: Arc<dyn CardTransport>,
+        pin: PinKind,
+        secret_text: String,
+        confirm_last_try: bool,
+    ) -> Result<(), MynaError> {
+        let typed = secret(pin, secret_text)?;
+        let mut s = self.session.clone().lock_owned().await;
+        run(async move {
+            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+            tap.enter_pin(typed);
+            tap.verify(pin.into(), last_try(confirm_last_try)).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// One tap: the user-authentication PIN, then the card's RSA PKCS#1 v1.5
+    /// signature over SHA-256 of `data` (256 bytes for RSA-2048).
+    pub async fn sign(
+        &self,
+        transport: Arc<dyn CardTransport>,
+        pin_text: String,
+        data: Vec<u8>,
+        confirm_last_try: bool,
+    ) -> Result<Vec<u8>, MynaError> {
+        let typed = secret(PinKind::UserAuth, pin_text)?;
+        let digest: [u8; 32] = Sha256::digest(&data).into();
+        let mut s = self.session.clone().lock_owned().await;
+        run(async move {
+            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+            tap.enter_pin(typed);
+            tap.verify(pin::PinKind::UserAuth, last_try(confirm_last_try))
+                .await?;
+            Ok(tap.sign(&digest).await?)
+        })
+        .await
+    }
+
+    /// One tap: 照合番号B (14 digits), then the card face's basic four items.
+    /// For municipal staff; the My Number itself is never read.
+    pub async fn card_face(
+        &self,
+        transport: Arc<dyn CardTransport>,
+        code_b: String,
+        confirm_last_try: bool,
+    ) -> Result<CardFace, MynaError> {
+        let typed = secret(PinKind::CardInfoCodeB, code_b)?;
+        let mut s = self.session.clone().lock_owned().await;
+        run(async move {
+            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+            tap.enter_pin(typed);
+            tap.verify(pin::PinKind::CardInfoCodeB, last_try(confirm_last_try))
+                .await?;
+            Ok(tap.basic_four().await?.into())
+        })
+        .await
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import MynapointCore
+import SwiftUI
+
+/// The resident flow's view model. No rules here: every step, PIN prompt
+/// and failure comes from the core. The PIN is typed BEFORE the NFC reader
+/// session of its tap starts (iOS ends a session after a fixed time).
+@MainActor
+public final class ResidentViewModel: ObservableObject {
+    @Published public private(set) var step: ResidentStep = .readCard
+    /// At a PIN step: ask (tries left), confirm the last try, locked, or read first.
+    @Published public private(set) var pinPrompt: PinPrompt?
+    @Published public private(set) var failure: FailureView?
+    @Published public private(set) var busy = false
+    @Published public private(set) var candidates: [Candidate] = []
+    /// At the categories step: each category's state, amount and requirement.
+    @Published public private(set) var eligibility: Eligibility?
+    /// Chosen so far (all open ones by default, from the core).
+    @Published public private(set) var categories: [Category] = []
+    @Published public private(set) var services: [ServiceSummary] = []
+    @Published public private(set) var service: Service?
+    @Published public private(set) var review: Review?
+    @Published public private(set) var application: PointsApplication?
+
+    private let flow: ResidentFlow
+    private let nfc = NFCTapSession()
+    private let japanese: Bool
+    private var running: Task<Void, Never>?
+
+    public init(platformURL: String, japanese: Bool) throws {
+        try MynapointCore.`init`(logSink: nil)
+        flow = try ResidentFlow(platformUrl: platformURL)
+        self.japanese = japanese
+    }
+
+    private func act(_ body: @escaping () async throws -> Void) {
+        running?.cancel()
+        running = Task {
+            busy = true
+            failure = nil
+            do {
+                try await body()
+            } catch {
+                failure = FailureView.of(error, japanese: japanese)
+            }
+            refresh()
+        }
+    }
+
+    private func refresh() {
+        step = flow.step()
+        if case .enterPin = step {
+            pinPrompt = flow.pinPrompt()
+        } else {
+            pinPrompt = nil
+        }
+        eligibility = step == .chooseCategories ? flow.eligibility() : nil
+        categories = flow.chosenCategories()
+        busy = false
+    }
+
+    /// Cancels the running step (the core's PIN rules settle a VERIFY in flight on the next tap).
+    public func cancel() {
+        running?.cancel()
+    }
+
+    public func readCard() {
+        act { [flow, nfc] in
+            _ = try await nfc.tap(prompt: "マイナンバーカードをかざしてください") { try await flow.readCard(transport: $0) }
+        }
+    }
+
+    /// After a lost answer (`pinPrompt == .readFirst`): one tap reads the counter.
+    public func checkPinCounter() {
+        act { [flow, nfc] in
+            _ = try await nfc.tap(prompt: "もう一度カードをかざしてください") { try await flow.pinStatus(transport: $0) }
+        }
+    }
+
+    public func logIn(pin: String, confirmLastTry: Bool) {
+        act { [flow, nfc] in
+            try flow.enterPin(pin: pin)
+            let outcome = try await nfc.tap(prompt: "カードをかざしてください") {
+                try await flow.logIn(transport: $0, confirmLastTry: confirmLastTry)
+            }
+            self.application = outcome.application
+        }
+    }
+
+    public func nextCandidate() {
+        act { [flow] in
+            let candidate = try await flow.nextCandidate()
+            self.candidates.append(candidate)
+        }
+    }
+
+    public func chooseCandidate(_ id: String) {
+        act { [flow] in try await flow.chooseCandidate(myKeyId: id) }
+    }
+
+    public func register(_ form: RegistrationForm) {
+        act { [flow] in _ = try await flow.issueMyKeyId(form: form) }
+    }
+
+    /// The categories to apply for; a fixed service goes straight to the review.
+    public func chooseCategories(_ chosen: [Category]) {
+        act { [flow] in self.review = try await flow.chooseCategories(categories: chosen) }
+    }
+
+    public func search(_ keyword: String) {
+        act { [flow] in self.services = try await flow.searchServices(keyword: keyword) }
+    }
+
+    public func chooseService(_ id: String) {
+        act { [flow] in self.service = try await flow.chooseService(serviceId: id) }
+    }
+
+    public func acceptTerms(_ version: String) {
+        act { [flow] in try await flow.acceptTerms(termsVersion: version) }
+    }
+
+    public func enterPayment(_ form: PaymentForm) {
+        act { [flow] in self.review = try await flow.enterPayment(form: form) }
+    }
+
+    public func confirmReview() {
+        act { [flow] in try await flow.confirmReview() }
+    }
+
+    public func signAndSubmit(pin: String, confirmLastTry: Bool) {
+        act { [flow, nfc] in
+            try flow.enterPin(pin: pin)
+            self.application = try await nfc.tap(prompt: "カードをかざしてください") {
+                try await flow.signAndSubmit(transport: $0, confirmLastTry: confirmLastTry)
+            }
+        }
+    }
+
+    public func abort() {
+        running?.cancel()
+        flow.abort()
+        refresh()
+    }
+}
