@@ -47,6 +47,31 @@ pub enum OfflineVerdict {
     CertificateExpired,
 }
 
+impl OfflineVerdict {
+    /// Every verdict.
+    pub const ALL: [OfflineVerdict; 4] = [
+        OfflineVerdict::OnRoster,
+        OfflineVerdict::NotOnRoster,
+        OfflineVerdict::Duplicate,
+        OfflineVerdict::CertificateExpired,
+    ];
+
+    /// The wire form (`snake_case`, as serde writes it).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OfflineVerdict::OnRoster => "on_roster",
+            OfflineVerdict::NotOnRoster => "not_on_roster",
+            OfflineVerdict::Duplicate => "duplicate",
+            OfflineVerdict::CertificateExpired => "certificate_expired",
+        }
+    }
+
+    /// The verdict of a wire form; `None` for anything else.
+    pub fn from_wire(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+}
+
 /// One tap of a card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tap {
@@ -87,6 +112,19 @@ pub enum TapResult {
     Refused,
 }
 
+impl TapResult {
+    /// The wire form (`snake_case`, as serde writes it).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TapResult::Granted => "granted",
+            TapResult::AlreadyGranted => "already_granted",
+            TapResult::NotOnRoster => "not_on_roster",
+            TapResult::NoMyKeyId => "no_my_key_id",
+            TapResult::Refused => "refused",
+        }
+    }
+}
+
 /// Why a tap was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -103,6 +141,20 @@ pub enum TapRefusal {
     WrongMunicipality,
     /// No such project.
     UnknownProject,
+}
+
+impl TapRefusal {
+    /// The wire form (`snake_case`, as serde writes it).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TapRefusal::UnknownCard => "unknown_card",
+            TapRefusal::CertificateExpired => "certificate_expired",
+            TapRefusal::CertificateRevoked => "certificate_revoked",
+            TapRefusal::ProjectClosed => "project_closed",
+            TapRefusal::WrongMunicipality => "wrong_municipality",
+            TapRefusal::UnknownProject => "unknown_project",
+        }
+    }
 }
 
 /// The outcome of one tap.
@@ -128,4 +180,45 @@ pub struct TapOutcome {
 pub struct UploadResponse {
     pub batch_id: String,
     pub outcomes: Vec<TapOutcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire<T: Serialize>(v: T) -> String {
+        serde_json::to_value(v)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn the_names_are_the_wire_forms() {
+        for v in OfflineVerdict::ALL {
+            assert_eq!(v.as_str(), wire(v));
+            assert_eq!(OfflineVerdict::from_wire(v.as_str()), Some(v));
+        }
+        assert_eq!(OfflineVerdict::from_wire("granted"), None);
+        for r in [
+            TapResult::Granted,
+            TapResult::AlreadyGranted,
+            TapResult::NotOnRoster,
+            TapResult::NoMyKeyId,
+            TapResult::Refused,
+        ] {
+            assert_eq!(r.as_str(), wire(r));
+        }
+        for r in [
+            TapRefusal::UnknownCard,
+            TapRefusal::CertificateExpired,
+            TapRefusal::CertificateRevoked,
+            TapRefusal::ProjectClosed,
+            TapRefusal::WrongMunicipality,
+            TapRefusal::UnknownProject,
+        ] {
+            assert_eq!(r.as_str(), wire(r));
+        }
+    }
 }

@@ -30,23 +30,9 @@ pub struct TapRecord {
     pub outcome: Option<TapOutcome>,
 }
 
-fn verdict_text(v: OfflineVerdict) -> &'static str {
-    match v {
-        OfflineVerdict::OnRoster => "on_roster",
-        OfflineVerdict::NotOnRoster => "not_on_roster",
-        OfflineVerdict::Duplicate => "duplicate",
-        OfflineVerdict::CertificateExpired => "certificate_expired",
-    }
-}
-
 fn verdict_from(text: &str) -> Result<OfflineVerdict, StoreError> {
-    Ok(match text {
-        "on_roster" => OfflineVerdict::OnRoster,
-        "not_on_roster" => OfflineVerdict::NotOnRoster,
-        "duplicate" => OfflineVerdict::Duplicate,
-        "certificate_expired" => OfflineVerdict::CertificateExpired,
-        other => return Err(StoreError::Corrupt(format!("offline verdict {other:?}"))),
-    })
+    OfflineVerdict::from_wire(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("offline verdict {text:?}")))
 }
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -89,7 +75,7 @@ impl DeviceStore {
                 tap.tapped_at as i64,
                 stored.person_digest.as_slice(),
                 sealed,
-                verdict_text(tap.offline_verdict),
+                tap.offline_verdict.as_str(),
             ])?;
         Ok(())
     }

@@ -2,43 +2,12 @@
 
 use std::io::Write;
 
-use mynapoint_contract::grant::{OfflineVerdict, TapRefusal, TapResult};
 use serde_json::json;
 
 use super::{failure, open_offline};
 use crate::cli::FieldResults;
 use crate::commands::card::rfc3339_utc;
 use crate::{block_on, print_json, Failure};
-
-fn verdict_name(v: OfflineVerdict) -> &'static str {
-    match v {
-        OfflineVerdict::OnRoster => "on_roster",
-        OfflineVerdict::NotOnRoster => "not_on_roster",
-        OfflineVerdict::Duplicate => "duplicate",
-        OfflineVerdict::CertificateExpired => "certificate_expired",
-    }
-}
-
-fn result_name(r: TapResult) -> &'static str {
-    match r {
-        TapResult::Granted => "granted",
-        TapResult::AlreadyGranted => "already_granted",
-        TapResult::NotOnRoster => "not_on_roster",
-        TapResult::NoMyKeyId => "no_my_key_id",
-        TapResult::Refused => "refused",
-    }
-}
-
-fn reason_name(r: TapRefusal) -> &'static str {
-    match r {
-        TapRefusal::UnknownCard => "unknown_card",
-        TapRefusal::CertificateExpired => "certificate_expired",
-        TapRefusal::CertificateRevoked => "certificate_revoked",
-        TapRefusal::ProjectClosed => "project_closed",
-        TapRefusal::WrongMunicipality => "wrong_municipality",
-        TapRefusal::UnknownProject => "unknown_project",
-    }
-}
 
 /// `field results`.
 pub fn results(args: &FieldResults, out: &mut dyn Write) -> Result<(), Failure> {
@@ -53,10 +22,10 @@ pub fn results(args: &FieldResults, out: &mut dyn Write) -> Result<(), Failure> 
                     "tap_id": r.tap_id.as_str(),
                     "project_id": r.project_id,
                     "tapped_at": rfc3339_utc(r.tapped_at),
-                    "offline_verdict": verdict_name(r.offline_verdict),
+                    "offline_verdict": r.offline_verdict.as_str(),
                     "uploaded": r.outcome.is_some(),
-                    "result": r.outcome.as_ref().map(|o| result_name(o.result)),
-                    "reason": r.outcome.as_ref().and_then(|o| o.reason).map(reason_name),
+                    "result": r.outcome.as_ref().map(|o| o.result.as_str()),
+                    "reason": r.outcome.as_ref().and_then(|o| o.reason).map(|r| r.as_str()),
                     "my_key_id": r.outcome.as_ref().and_then(|o| o.my_key_id.clone()),
                     "points": r.outcome.as_ref().and_then(|o| o.points),
                 })
@@ -72,9 +41,9 @@ pub fn results(args: &FieldResults, out: &mut dyn Write) -> Result<(), Failure> 
         let outcome = match &r.outcome {
             None => "not uploaded yet".to_owned(),
             Some(o) => {
-                let mut text = result_name(o.result).replace('_', " ");
+                let mut text = o.result.as_str().replace('_', " ");
                 if let Some(reason) = o.reason {
-                    text.push_str(&format!(" ({})", reason_name(reason).replace('_', " ")));
+                    text.push_str(&format!(" ({})", reason.as_str().replace('_', " ")));
                 }
                 if let Some(p) = o.points {
                     text.push_str(&format!(", {p} points"));
@@ -88,7 +57,7 @@ pub fn results(args: &FieldResults, out: &mut dyn Write) -> Result<(), Failure> 
             r.tap_id.as_str(),
             r.project_id,
             rfc3339_utc(r.tapped_at),
-            verdict_name(r.offline_verdict).replace('_', " "),
+            r.offline_verdict.as_str().replace('_', " "),
         )
         .map_err(Failure::output)?;
     }
