@@ -5,7 +5,9 @@
 //! for the one before). A synchronous getter waits for a running call too:
 //! call getters after an operation finished, as a view model does.
 
+mod account;
 mod categories;
+mod child;
 mod records;
 
 pub use categories::*;

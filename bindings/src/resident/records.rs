@@ -395,6 +395,17 @@ pub struct Review {
     /// The chosen categories, in the leaflet's order, and their total.
     pub categories: Vec<CategoryLine>,
     pub total_yen: u32,
+    /// A legal representative's application for a child.
+    pub for_child: Option<ForChild>,
+}
+
+/// The child part of a representative's application.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ForChild {
+    /// The child's birth date, `YYYYMMDD`.
+    pub birth_date: String,
+    /// The representative card's certificate serial, upper hex.
+    pub representative_serial_hex: String,
 }
 
 impl std::fmt::Debug for Review {
@@ -426,6 +437,10 @@ impl From<&r::Review> for Review {
             }),
             categories: v.categories.iter().map(Into::into).collect(),
             total_yen: v.total_yen,
+            for_child: v.for_child.as_ref().map(|c| ForChild {
+                birth_date: c.birth_date.clone(),
+                representative_serial_hex: c.representative_serial.clone(),
+            }),
         }
     }
 }
@@ -457,8 +472,8 @@ pub struct PointsApplication {
     pub payment_id_masked: Option<String>,
     /// Unix seconds.
     pub submitted_at: u64,
-    /// A child application: the child's birth date `YYYYMMDD`.
-    pub child_birth_date: Option<String>,
+    /// A legal representative's application for a child.
+    pub for_child: Option<ForChild>,
     /// The categories applied for, each with its status.
     pub categories: Vec<CategoryLine>,
 }
@@ -472,7 +487,10 @@ impl From<p::Application> for PointsApplication {
             service_name: a.service_name,
             payment_id_masked: a.payment_id_masked,
             submitted_at: a.submitted_at,
-            child_birth_date: a.for_child.map(|c| c.birth_date),
+            for_child: a.for_child.map(|c| ForChild {
+                birth_date: c.birth_date,
+                representative_serial_hex: c.representative_serial,
+            }),
             categories: a.categories.into_iter().map(Into::into).collect(),
         }
     }

@@ -21,6 +21,14 @@ public final class ResidentViewModel: ObservableObject {
     @Published public private(set) var service: Service?
     @Published public private(set) var review: Review?
     @Published public private(set) var application: PointsApplication?
+    /// The person's My Key ID (recovered at login, issued, or changed).
+    @Published public private(set) var myKeyId: String?
+    /// The choice step belongs to a My Key ID change (offer "cancel", then "change").
+    @Published public private(set) var changingMyKeyId = false
+    /// A child application: the child's birth date (`YYYYMMDD`).
+    @Published public private(set) var childBirthDate: String?
+    /// A child application: the representative's card, once read.
+    @Published public private(set) var representative: CardSummary?
 
     private let flow: ResidentFlow
     private let nfc = NFCTapSession()
@@ -49,11 +57,19 @@ public final class ResidentViewModel: ObservableObject {
 
     private func refresh() {
         step = flow.step()
-        if case .enterPin = step {
+        // The PIN screen of the card that taps next: the resident's, or the
+        // legal representative's at the representative's signature.
+        switch step {
+        case .enterPin:
             pinPrompt = flow.pinPrompt()
-        } else {
+        case .representativeSign:
+            pinPrompt = flow.representativePinPrompt()
+        default:
             pinPrompt = nil
         }
+        myKeyId = flow.myKeyId()
+        changingMyKeyId = flow.changingMyKeyId()
+        childBirthDate = flow.childBirthDate()
         eligibility = step == .chooseCategories ? flow.eligibility() : nil
         categories = flow.chosenCategories()
         busy = false
@@ -132,6 +148,56 @@ public final class ResidentViewModel: ObservableObject {
             try flow.enterPin(pin: pin)
             self.application = try await nfc.tap(prompt: "カードをかざしてください") {
                 try await flow.signAndSubmit(transport: $0, confirmLastTry: confirmLastTry)
+            }
+        }
+    }
+
+    /// Starts a My Key ID change (after login); the choice step comes next.
+    public func startMyKeyIdChange() {
+        act { [flow] in
+            try await flow.startMyKeyIdChange()
+            self.candidates = []
+        }
+    }
+
+    /// Leaves the change; nothing changed.
+    public func cancelMyKeyIdChange() {
+        act { [flow] in try await flow.cancelMyKeyIdChange() }
+    }
+
+    /// Registers the chosen id in place of the old one.
+    public func changeMyKeyId() {
+        act { [flow] in
+            _ = try await flow.changeMyKeyId()
+            self.candidates = []
+        }
+    }
+
+    /// Revokes the My Key ID for good; `typedConfirmation` is the person's
+    /// My Key ID typed again (the core refuses anything else, sending nothing).
+    public func revokeMyKeyId(typedConfirmation: String) {
+        act { [flow] in try await flow.revokeMyKeyId(typedConfirmation: typedConfirmation) }
+    }
+
+    /// A legal representative applies for the child whose card logged in.
+    public func applyForChild(birthDate: String) {
+        act { [flow] in try await flow.applyForChild(birthDate: birthDate) }
+    }
+
+    /// One tap of the representative's card (no PIN).
+    public func readRepresentativeCard() {
+        act { [flow, nfc] in
+            self.representative = try await nfc.tap(prompt: "代理人のカードをかざしてください") {
+                try await flow.readRepresentativeCard(transport: $0)
+            }
+        }
+    }
+
+    /// The representative's PIN, typed before their card's one tap.
+    public func representativeSigns(pin: String, confirmLastTry: Bool) {
+        act { [flow, nfc] in
+            self.application = try await nfc.tap(prompt: "代理人のカードをかざしてください") {
+                try await flow.representativeSigns(transport: $0, pin: pin, confirmLastTry: confirmLastTry)
             }
         }
     }

@@ -1,6 +1,7 @@
 package jp.mynapoint.shell
 
 import jp.mynapoint.core.Candidate
+import jp.mynapoint.core.CardSummary
 import jp.mynapoint.core.Category
 import jp.mynapoint.core.Eligibility
 import jp.mynapoint.core.LoginOutcome
@@ -43,6 +44,14 @@ data class ResidentUiState(
     val application: PointsApplication? = null,
     /** The counter read after a lost VERIFY (whether that try counted). */
     val pinCheck: PinCheck? = null,
+    /** The person's My Key ID (recovered at login, issued, or changed). */
+    val myKeyId: String? = null,
+    /** The choice step belongs to a My Key ID change (offer "cancel", then "change"). */
+    val changingMyKeyId: Boolean = false,
+    /** A child application: the child's birth date (`YYYYMMDD`). */
+    val childBirthDate: String? = null,
+    /** A child application: the representative's card, once read. */
+    val representative: CardSummary? = null,
 )
 
 /**
@@ -82,11 +91,26 @@ class ResidentModel(
 
     private fun refresh() {
         val step = flow.step()
-        val pin = if (step is ResidentStep.EnterPin) PinScreen.of(flow.pinPrompt()) else null
+        // The PIN screen of the card that taps next: the resident's, or the
+        // legal representative's at RepresentativeSign.
+        val pin = when (step) {
+            is ResidentStep.EnterPin -> PinScreen.of(flow.pinPrompt())
+            ResidentStep.RepresentativeSign -> PinScreen.of(flow.representativePinPrompt())
+            else -> null
+        }
         val eligibility = if (step == ResidentStep.ChooseCategories) flow.eligibility() else null
         val categories = flow.chosenCategories()
         _state.update {
-            it.copy(step = step, pin = pin, busy = false, eligibility = eligibility, categories = categories)
+            it.copy(
+                step = step,
+                pin = pin,
+                busy = false,
+                eligibility = eligibility,
+                categories = categories,
+                myKeyId = flow.myKeyId(),
+                changingMyKeyId = flow.changingMyKeyId(),
+                childBirthDate = flow.childBirthDate(),
+            )
         }
     }
 
@@ -154,6 +178,43 @@ class ResidentModel(
     fun signAndSubmit(pin: String, confirmLastTry: Boolean = false) = act {
         flow.enterPin(pin)
         val app = flow.signAndSubmit(taps.nextTap(), confirmLastTry)
+        _state.update { it.copy(application = app) }
+    }
+
+    /** Starts a My Key ID change (after login); the choice step comes next. */
+    fun startMyKeyIdChange() = act {
+        flow.startMyKeyIdChange()
+        _state.update { it.copy(candidates = emptyList()) }
+    }
+
+    /** Leaves the change; nothing changed. */
+    fun cancelMyKeyIdChange() = act { flow.cancelMyKeyIdChange() }
+
+    /** Registers the chosen id in place of the old one. */
+    fun changeMyKeyId() = act {
+        flow.changeMyKeyId()
+        _state.update { it.copy(candidates = emptyList()) }
+    }
+
+    /**
+     * Revokes the My Key ID for good. [typedConfirmation] is what the person
+     * typed into the confirmation field (their My Key ID again); the core
+     * refuses anything else and sends nothing.
+     */
+    fun revokeMyKeyId(typedConfirmation: String) = act { flow.revokeMyKeyId(typedConfirmation) }
+
+    /** A legal representative applies for the child whose card logged in. */
+    fun applyForChild(birthDate: String) = act { flow.applyForChild(birthDate) }
+
+    /** One tap of the representative's card (no PIN). */
+    fun readRepresentativeCard() = act {
+        val summary = flow.readRepresentativeCard(taps.nextTap())
+        _state.update { it.copy(representative = summary) }
+    }
+
+    /** At RepresentativeSign: the representative's PIN typed first, then one tap of their card. */
+    fun representativeSigns(pin: String, confirmLastTry: Boolean = false) = act {
+        val app = flow.representativeSigns(taps.nextTap(), pin, confirmLastTry)
         _state.update { it.copy(application = app) }
     }
 

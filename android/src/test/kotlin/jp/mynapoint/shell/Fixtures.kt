@@ -77,6 +77,16 @@ fun registration() = RegistrationForm(
     baseMunicipality = "131016",
 )
 
+/**
+ * A payment ID that fits the service's rule and no other test used: one
+ * payment account holds one person's points, and the platform is shared.
+ */
+fun uniquePaymentId(rule: FieldRule): String {
+    val unique = (System.nanoTime() % 1_000_000_000L).toString().padStart(9, '0')
+    val base = sample(rule)
+    return base.take(maxOf(0, base.length - unique.length)) + unique.takeLast(minOf(unique.length, base.length))
+}
+
 /** `len` characters a field of `charset` takes (test data that fits the service's rule). */
 fun sample(rule: FieldRule): String = (0 until rule.minLen.toInt()).map { i ->
     when (rule.charset) {

@@ -48,8 +48,12 @@ class SimCardTransport(
     }
 }
 
-/** Taps that each make a new [SimCardTransport]; the test can plan a fault for the next one. */
-class SimTaps(private val card: SimulatedCard) : CardTaps {
+/**
+ * Taps that each make a new [SimCardTransport] on [card] (the card held to
+ * the phone: a test may hand over another); the test can plan a fault for
+ * the next one.
+ */
+class SimTaps(var card: SimulatedCard) : CardTaps {
     var loseTagAfterVerifyOnNextTap = false
     var taps = 0
         private set
