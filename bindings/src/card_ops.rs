@@ -10,12 +10,12 @@
 use std::sync::Arc;
 
 use mynapoint_core::card::CardSession;
-use mynapoint_core::pin::{self, Pin};
+use mynapoint_core::pin;
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
-use zeroize::Zeroize;
 
 use crate::error::MynaError;
+use crate::pin_entry::PinEntry;
 use crate::records::{CardFace, CardInfo, PinCheck, PinKind, PinPrompt};
 use crate::resident::last_try;
 use crate::runtime::run;
@@ -25,14 +25,6 @@ use crate::transport::{CardTransport, ForeignTransport};
 #[derive(uniffi::Object)]
 pub struct CardReader {
     session: Arc<Mutex<CardSession>>,
-}
-
-/// Checks the typed secret's format (nothing reaches the card when it is
-/// wrong) and wipes the text.
-fn secret(kind: PinKind, mut text: String) -> Result<Pin, MynaError> {
-    let parsed = Pin::new(kind.into(), &text);
-    text.zeroize();
-    Ok(parsed?)
 }
 
 #[uniffi::export]
@@ -87,7 +79,8 @@ impl CardReader {
         .await
     }
 
-    /// One tap: VERIFY of `secret` for `pin` (counter read first; nothing
+    /// One tap: VERIFY of the secret typed into `entry` for `pin` (format
+    /// checked first, `entry` emptied; counter read first; nothing
     /// sent when locked, or on the last try without `confirm_last_try`).
     /// Errors: `pin_format`, `wrong_pin` (tries left), `pin_locked`,
     /// `last_try_needs_confirmation`, `pin_maybe_counted`, ….
@@ -95,10 +88,10 @@ impl CardReader {
         &self,
         transport: Arc<dyn CardTransport>,
         pin: PinKind,
-        secret_text: String,
+        entry: Arc<PinEntry>,
         confirm_last_try: bool,
     ) -> Result<(), MynaError> {
-        let typed = secret(pin, secret_text)?;
+        let typed = entry.take(pin)?;
         let mut s = self.session.clone().lock_owned().await;
         run(async move {
             let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
@@ -114,11 +107,11 @@ impl CardReader {
     pub async fn sign(
         &self,
         transport: Arc<dyn CardTransport>,
-        pin_text: String,
+        entry: Arc<PinEntry>,
         data: Vec<u8>,
         confirm_last_try: bool,
     ) -> Result<Vec<u8>, MynaError> {
-        let typed = secret(PinKind::UserAuth, pin_text)?;
+        let typed = entry.take(PinKind::UserAuth)?;
         let digest: [u8; 32] = Sha256::digest(&data).into();
         let mut s = self.session.clone().lock_owned().await;
         run(async move {
@@ -136,10 +129,10 @@ impl CardReader {
     pub async fn card_face(
         &self,
         transport: Arc<dyn CardTransport>,
-        code_b: String,
+        entry: Arc<PinEntry>,
         confirm_last_try: bool,
     ) -> Result<CardFace, MynaError> {
-        let typed = secret(PinKind::CardInfoCodeB, code_b)?;
+        let typed = entry.take(PinKind::CardInfoCodeB)?;
         let mut s = self.session.clone().lock_owned().await;
         run(async move {
             let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;

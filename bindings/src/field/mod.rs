@@ -21,6 +21,7 @@ use mynapoint_core::secret_store as core_secrets;
 use zeroize::Zeroize;
 
 use crate::error::MynaError;
+use crate::pin_entry::PinEntry;
 use crate::runtime::run;
 use crate::secret_store::SecretStore;
 use crate::transport::{CardTransport, ForeignTransport, TransportError};
@@ -228,19 +229,19 @@ impl FieldFlow {
         .await
     }
 
-    /// One tap: 照合番号B (14 digits), then the card face for an add-registration.
+    /// One tap: 照合番号B (14 digits, typed into `entry`; emptied), then
+    /// the card face for an add-registration.
     pub async fn read_card_face(
         &self,
         transport: Arc<dyn CardTransport>,
-        code_b: String,
+        entry: Arc<PinEntry>,
     ) -> Result<ParticipantFace, MynaError> {
+        let code_b = entry.take_text();
         self.call(|s| async move {
-            let mut code_b = code_b;
-            let result = s
+            let face = s
                 .read_card_face(ForeignTransport::wrap(transport), &code_b)
-                .await;
-            code_b.zeroize();
-            Ok(result?.into())
+                .await?;
+            Ok(face.into())
         })
         .await
     }

@@ -11,11 +11,10 @@
 
 use std::sync::Arc;
 
-use zeroize::Zeroize;
-
 use super::records::{CardSummary, PointsApplication};
 use super::{last_try, ResidentFlow};
 use crate::error::MynaError;
+use crate::pin_entry::PinEntry;
 use crate::records::PinPrompt;
 use crate::runtime::run;
 use crate::transport::{CardTransport, ForeignTransport};
@@ -72,8 +71,8 @@ impl ResidentFlow {
         self.now().representative_pin_in_doubt()
     }
 
-    /// At `RepresentativeSign`: the representative's PIN (typed before the
-    /// tap; wiped after the call), then one tap of the SAME card read
+    /// At `RepresentativeSign`: the representative's PIN (typed into
+    /// `entry` before the tap; `entry` is emptied), then one tap of the SAME card read
     /// before (another card is refused with `representative_card_mismatch`,
     /// nothing signed): one VERIFY (`confirm_last_try` only after the
     /// representative agreed to spend the last try), the signature of the
@@ -81,21 +80,20 @@ impl ResidentFlow {
     pub async fn representative_signs(
         &self,
         transport: Arc<dyn CardTransport>,
-        pin: String,
+        entry: Arc<PinEntry>,
         confirm_last_try: bool,
     ) -> Result<PointsApplication, MynaError> {
+        let typed = entry.take_text();
         let mut s = self.next().await;
         run(async move {
-            let mut pin = pin;
-            let result = s
+            let app = s
                 .representative_signs(
                     ForeignTransport::wrap(transport),
-                    &pin,
+                    &typed,
                     last_try(confirm_last_try),
                 )
-                .await;
-            pin.zeroize();
-            Ok(result?.into())
+                .await?;
+            Ok(app.into())
         })
         .await
     }

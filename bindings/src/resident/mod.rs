@@ -19,9 +19,9 @@ use mynapoint_core::pin::LastTry;
 use mynapoint_core::platform::{HttpPlatform, PlatformApi};
 use mynapoint_core::resident::ResidentSession;
 use tokio::sync::{Mutex, MutexGuard, OwnedMutexGuard};
-use zeroize::Zeroize;
 
 use crate::error::MynaError;
+use crate::pin_entry::PinEntry;
 use crate::records::{PinCheck, PinPrompt};
 use crate::runtime::run;
 use crate::transport::{CardTransport, ForeignTransport};
@@ -139,13 +139,12 @@ impl ResidentFlow {
         self.now().check_idle()
     }
 
-    /// Keeps the typed PIN (4 digits, format checked; nothing reaches the
-    /// card) for the next card step. Errors: `pin_format`, `wrong_step`, ….
-    pub fn enter_pin(&self, pin: String) -> Result<(), MynaError> {
-        let mut pin = pin;
-        let result = self.now().enter_pin(&pin);
-        pin.zeroize();
-        Ok(result?)
+    /// Keeps the PIN typed into `entry` (4 digits, format checked; nothing
+    /// reaches the card) for the next card step; `entry` is emptied.
+    /// Errors: `pin_format`, `wrong_step`, ….
+    pub fn enter_pin(&self, entry: Arc<PinEntry>) -> Result<(), MynaError> {
+        let typed = entry.take_text();
+        Ok(self.now().enter_pin(&typed)?)
     }
 
     /// Tap 1: reads the card (no PIN) and its retry counter; binds the session to it.

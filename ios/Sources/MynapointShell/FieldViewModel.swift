@@ -42,6 +42,11 @@ public final class FieldViewModel: ObservableObject {
     @Published public private(set) var reading = false
     @Published public private(set) var pending: UInt64 = 0
     @Published public private(set) var upload: UploadSummary?
+    @Published public private(set) var results: [TapRecord] = []
+    /// Participants tapped but not on the roster, to resolve.
+    @Published public private(set) var notOnRoster: [NotOnRosterEntry] = []
+    /// The card face just read with 照合番号B, for an add-registration.
+    @Published public private(set) var face: ParticipantFace?
     @Published public private(set) var failure: FailureView?
 
     private let flow: FieldFlow
@@ -103,5 +108,42 @@ public final class FieldViewModel: ObservableObject {
 
     public func uploadTaps() async {
         await act { [flow] in self.upload = try await flow.upload() }
+    }
+
+    /// The taps stored on this device (all projects when `projectId` is nil).
+    public func loadResults(projectId: String?) async {
+        await act { [flow] in self.results = try await flow.results(projectId: projectId) }
+    }
+
+    public func loadNotOnRoster(projectId: String) async {
+        await act { [flow] in self.notOnRoster = try await flow.notOnRoster(projectId: projectId) }
+    }
+
+    /// 照合番号B typed first (on the keypad, into `codeB`), then one reader
+    /// session: the participant's card face.
+    public func readCardFace(codeB: PinEntry) async {
+        await act { [flow] in
+            self.face = try await NFCTapSession().tap(prompt: "参加者のカードをかざしてください") {
+                try await flow.readCardFace(transport: $0, entry: codeB)
+            }
+        }
+    }
+
+    /// Adds the not-on-roster participant with the card face just read;
+    /// their waiting taps are granted.
+    public func addFromCardFace(projectId: String, myKeyId: String, municipalityCode: String) async {
+        guard let face else { return }
+        await act { [flow] in
+            _ = try await flow.addRegistrationFromCardFace(
+                projectId: projectId, myKeyId: myKeyId, municipalityCode: municipalityCode, face: face)
+            self.face = nil
+        }
+    }
+
+    /// Adds the not-on-roster participant with their row of the participant master.
+    public func addFromMaster(projectId: String, myKeyId: String) async {
+        await act { [flow] in
+            _ = try await flow.addRegistrationFromMaster(projectId: projectId, myKeyId: myKeyId)
+        }
     }
 }

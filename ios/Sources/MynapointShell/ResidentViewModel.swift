@@ -93,9 +93,11 @@ public final class ResidentViewModel: ObservableObject {
         }
     }
 
-    public func logIn(pin: String, confirmLastTry: Bool) {
+    /// `pin`: the digits typed on the app's keypad (`PinEntry.press`); the
+    /// library holds them and empties the entry when it takes them.
+    public func logIn(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
-            try flow.enterPin(pin: pin)
+            try flow.enterPin(entry: pin)
             let outcome = try await nfc.tap(prompt: "カードをかざしてください") {
                 try await flow.logIn(transport: $0, confirmLastTry: confirmLastTry)
             }
@@ -143,9 +145,9 @@ public final class ResidentViewModel: ObservableObject {
         act { [flow] in try await flow.confirmReview() }
     }
 
-    public func signAndSubmit(pin: String, confirmLastTry: Bool) {
+    public func signAndSubmit(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
-            try flow.enterPin(pin: pin)
+            try flow.enterPin(entry: pin)
             self.application = try await nfc.tap(prompt: "カードをかざしてください") {
                 try await flow.signAndSubmit(transport: $0, confirmLastTry: confirmLastTry)
             }
@@ -194,10 +196,10 @@ public final class ResidentViewModel: ObservableObject {
     }
 
     /// The representative's PIN, typed before their card's one tap.
-    public func representativeSigns(pin: String, confirmLastTry: Bool) {
+    public func representativeSigns(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
             self.application = try await nfc.tap(prompt: "代理人のカードをかざしてください") {
-                try await flow.representativeSigns(transport: $0, pin: pin, confirmLastTry: confirmLastTry)
+                try await flow.representativeSigns(transport: $0, entry: pin, confirmLastTry: confirmLastTry)
             }
         }
     }

@@ -7,6 +7,7 @@ import jp.mynapoint.core.GrantProject
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.NotOnRosterEntry
 import jp.mynapoint.core.ParticipantFace
+import jp.mynapoint.core.PinEntry
 import jp.mynapoint.core.TapRecord
 import jp.mynapoint.core.TapSource
 import jp.mynapoint.core.TapVerdict
@@ -139,7 +140,7 @@ class FieldModel(
     }
 
     /** 照合番号B typed first, then one tap: the participant's card face. */
-    fun readCardFace(codeB: String) = act {
+    fun readCardFace(codeB: PinEntry) = act {
         val face = flow.readCardFace(taps.nextTap(), codeB)
         _state.update { it.copy(face = face) }
     }
@@ -148,5 +149,10 @@ class FieldModel(
         val face = _state.value.face ?: return@act
         flow.addRegistrationFromCardFace(projectId, myKeyId, municipalityCode, face)
         _state.update { it.copy(face = null) }
+    }
+
+    /** Adds a not-on-roster participant with their row of the participant master. */
+    fun addFromMaster(projectId: String, myKeyId: String) = act {
+        flow.addRegistrationFromMaster(projectId, myKeyId)
     }
 }

@@ -8,6 +8,7 @@ import jp.mynapoint.core.LoginOutcome
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.PaymentForm
 import jp.mynapoint.core.PinCheck
+import jp.mynapoint.core.PinEntry
 import jp.mynapoint.core.PointsApplication
 import jp.mynapoint.core.RegistrationForm
 import jp.mynapoint.core.ResidentFlow
@@ -128,8 +129,11 @@ class ResidentModel(
         _state.update { it.copy(pinCheck = check) }
     }
 
-    /** Tap 2: the PIN typed first, then one tap: card login. */
-    fun logIn(pin: String, confirmLastTry: Boolean = false) = act {
+    /**
+     * Tap 2: the PIN typed first (on the keypad, into [pin]; the library
+     * empties it), then one tap: card login.
+     */
+    fun logIn(pin: PinEntry, confirmLastTry: Boolean = false) = act {
         flow.enterPin(pin)
         val outcome = flow.logIn(taps.nextTap(), confirmLastTry)
         _state.update { it.copy(login = outcome, application = outcome.application) }
@@ -175,7 +179,7 @@ class ResidentModel(
     }
 
     /** Tap 3: the PIN typed first, then one tap: the signature and the submission. */
-    fun signAndSubmit(pin: String, confirmLastTry: Boolean = false) = act {
+    fun signAndSubmit(pin: PinEntry, confirmLastTry: Boolean = false) = act {
         flow.enterPin(pin)
         val app = flow.signAndSubmit(taps.nextTap(), confirmLastTry)
         _state.update { it.copy(application = app) }
@@ -213,7 +217,7 @@ class ResidentModel(
     }
 
     /** At RepresentativeSign: the representative's PIN typed first, then one tap of their card. */
-    fun representativeSigns(pin: String, confirmLastTry: Boolean = false) = act {
+    fun representativeSigns(pin: PinEntry, confirmLastTry: Boolean = false) = act {
         val app = flow.representativeSigns(taps.nextTap(), pin, confirmLastTry)
         _state.update { it.copy(application = app) }
     }

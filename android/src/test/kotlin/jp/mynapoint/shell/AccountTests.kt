@@ -26,7 +26,7 @@ private fun ResidentModel.ok(): ResidentUiState {
 /** Read, log in, take the first candidate, register: the categories come next. */
 private suspend fun loggedInWithMyKeyId(m: ResidentModel) {
     m.readCard().join()
-    m.logIn(PIN).join()
+    m.logIn(typed(PIN)).join()
     m.nextCandidate().join()
     m.chooseCandidate(m.ok().candidates.first().myKeyId).join()
     m.register(registration()).join()
@@ -75,7 +75,7 @@ val accountCases = listOf(
             assertEquals(CHILD_BIRTH_DATE, forChild.birthDate)
             assertEquals(rep.serialHex, forChild.representativeSerialHex)
             m.confirmReview().join()
-            m.signAndSubmit(PIN).join()
+            m.signAndSubmit(typed(PIN)).join()
             assertFailure(m.state.value.failure, "representative_signature_needed")
             assertEquals(ResidentStep.RepresentativeSign, m.state.value.step)
             assertEquals(PinScreen.Ask(3), m.state.value.pin, "the representative's own counter")
@@ -83,7 +83,7 @@ val accountCases = listOf(
 
             // Another card than the one read is refused before any PIN reaches it.
             child.taps.card = stranger
-            m.representativeSigns(PIN).join()
+            m.representativeSigns(typed(PIN)).join()
             assertFailure(m.state.value.failure, "representative_card_mismatch")
             assertEquals(0u, stranger.verifiesReceived())
 
@@ -92,7 +92,7 @@ val accountCases = listOf(
 
             // The card read before signs.
             child.taps.card = representative
-            m.representativeSigns(PIN).join()
+            m.representativeSigns(typed(PIN)).join()
             assertEquals(ResidentStep.Done, m.ok().step)
             val app = assertNotNull(m.state.value.application)
             assertEquals(CHILD_BIRTH_DATE, app.forChild?.birthDate)
@@ -114,7 +114,7 @@ val accountCases = listOf(
             // A new session: the card and the PIN again.
             val again = ResidentModel(ResidentFlow(Shared.platform.baseUrl()), r.taps, this, Lang.EN)
             again.readCard().join()
-            again.logIn(PIN).join()
+            again.logIn(typed(PIN)).join()
             assertEquals(old, again.ok().myKeyId, "recovered at login")
             val back = again.state.value.step
             again.startMyKeyIdChange().join()

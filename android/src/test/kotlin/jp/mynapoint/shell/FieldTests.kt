@@ -1,5 +1,6 @@
 package jp.mynapoint.shell
 
+import jp.mynapoint.core.PinKind
 import java.nio.file.Files
 import jp.mynapoint.core.FieldFlow
 import jp.mynapoint.core.FieldStep
@@ -37,7 +38,7 @@ private suspend fun withMyKeyId(scope: CoroutineScope): Pair<Resident, String> {
     val r = Resident()
     val m = ResidentModel(r.flow, r.taps, scope, Lang.EN)
     m.readCard().join()
-    m.logIn(PIN).join()
+    m.logIn(typed(PIN)).join()
     m.nextCandidate().join()
     m.chooseCandidate(m.state.value.candidates.first().myKeyId).join()
     m.register(registration()).join()
@@ -106,7 +107,7 @@ val fieldCases = listOf(
             m.loadNotOnRoster(setup.projectId).join()
             assertEquals(listOf(notOnRosterId), m.state.value.notOnRoster.map { it.myKeyId })
             held.queue.send(notOnRoster.card)
-            m.readCardFace(CODE_B).join()
+            m.readCardFace(typed(CODE_B, PinKind.CARD_INFO_CODE_B)).join()
             assertEquals("番号 太郎", m.state.value.face?.name)
             m.addFromCardFace(setup.projectId, notOnRosterId, setup.municipalityCode).join()
             assertNull(m.state.value.failure, "${m.state.value.failure}")

@@ -8,6 +8,8 @@ import jp.mynapoint.core.LogLevel
 import jp.mynapoint.core.LogSink
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.Notifications
+import jp.mynapoint.core.PinEntry
+import jp.mynapoint.core.PinKind
 import jp.mynapoint.core.RegistrationForm
 import jp.mynapoint.core.ResidentFlow
 import jp.mynapoint.core.SimulatedCard
@@ -18,6 +20,10 @@ import kotlin.test.fail
 
 const val PIN = "4821"
 const val CODE_B = "90040135120807"
+
+/** [digits] pressed one by one on the keypad, as the PIN screen does. */
+fun typed(digits: String, kind: PinKind = PinKind.USER_AUTH): PinEntry =
+    PinEntry(kind).also { entry -> digits.forEach { entry.press((it - '0').toUByte()) } }
 
 /** Every log line the library sent, to check that no secret is in them. */
 object Logs : LogSink {

@@ -6,6 +6,7 @@ import jp.mynapoint.core.CardTransport
 import jp.mynapoint.core.InternalException
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.PaymentForm
+import jp.mynapoint.core.PinEntry
 import jp.mynapoint.core.PinKind
 import jp.mynapoint.core.PinPurpose
 import jp.mynapoint.core.PinStatus
@@ -38,7 +39,7 @@ private suspend fun applyToEnd(m: ResidentModel, r: Resident) {
     m.readCard().join()
     assertEquals(ResidentStep.EnterPin(PinPurpose.LOGIN), m.ok().step)
     assertEquals(PinScreen.Ask(3), m.state.value.pin)
-    m.logIn(PIN).join()
+    m.logIn(typed(PIN)).join()
     assertIs<ResidentStep.ChooseMyKeyId>(m.ok().step)
     m.nextCandidate().join()
     m.chooseCandidate(m.ok().candidates.first().myKeyId).join()
@@ -58,7 +59,7 @@ private suspend fun applyToEnd(m: ResidentModel, r: Resident) {
     assertEquals(ResidentStep.Review, m.ok().step)
     m.confirmReview().join()
     assertEquals(ResidentStep.EnterPin(PinPurpose.SIGN_APPLICATION), m.ok().step)
-    m.signAndSubmit(PIN).join()
+    m.signAndSubmit(typed(PIN)).join()
     assertEquals(ResidentStep.Done, m.ok().step)
     val app = assertNotNull(m.state.value.application)
     assertEquals(ApplicationStatus.SUBMITTED, app.status)
@@ -78,13 +79,13 @@ val residentCases = listOf(
         runBlocking {
             val m = model(r, this, Lang.JA)
             m.readCard().join()
-            m.logIn("9999").join()
+            m.logIn(typed("9999")).join()
             val f = assertFailure(m.state.value.failure, "wrong_pin")
             assertEquals(2, f.triesLeft)
             assertTrue(f.message.contains("2"), f.message)
             assertEquals(PinScreen.Ask(2), m.state.value.pin)
             assertEquals(2u.toUByte(), r.card.triesLeft(PinKind.USER_AUTH))
-            m.logIn(PIN).join()
+            m.logIn(typed(PIN)).join()
             assertIs<ResidentStep.ChooseMyKeyId>(m.ok().step)
         }
     },
@@ -93,13 +94,13 @@ val residentCases = listOf(
         runBlocking {
             val m = model(r, this)
             m.readCard().join()
-            m.logIn("9999").join()
-            m.logIn("9999").join()
+            m.logIn(typed("9999")).join()
+            m.logIn(typed("9999")).join()
             assertEquals(PinScreen.ConfirmLastTry, m.state.value.pin)
-            m.logIn(PIN, confirmLastTry = false).join()
+            m.logIn(typed(PIN), confirmLastTry = false).join()
             assertFailure(m.state.value.failure, "last_try_refused")
             assertEquals(2u, r.card.verifiesReceived(), "the refused try never reached the card")
-            m.logIn(PIN, confirmLastTry = true).join()
+            m.logIn(typed(PIN), confirmLastTry = true).join()
             assertIs<ResidentStep.ChooseMyKeyId>(m.ok().step)
             assertEquals(3u.toUByte(), r.card.triesLeft(PinKind.USER_AUTH))
         }
@@ -109,12 +110,12 @@ val residentCases = listOf(
         runBlocking {
             val m = model(r, this)
             m.readCard().join()
-            m.logIn("9999").join()
-            m.logIn("9999").join()
-            m.logIn("9999", confirmLastTry = true).join()
+            m.logIn(typed("9999")).join()
+            m.logIn(typed("9999")).join()
+            m.logIn(typed("9999"), confirmLastTry = true).join()
             assertFailure(m.state.value.failure, "pin_locked")
             assertEquals(PinScreen.Locked, m.state.value.pin)
-            m.logIn(PIN, confirmLastTry = true).join()
+            m.logIn(typed(PIN), confirmLastTry = true).join()
             assertFailure(m.state.value.failure, "pin_locked")
             assertEquals(3u, r.card.verifiesReceived(), "nothing sent to a locked card")
         }
@@ -125,7 +126,7 @@ val residentCases = listOf(
             val m = model(r, this)
             m.readCard().join()
             r.taps.loseTagAfterVerifyOnNextTap = true
-            m.logIn("9999").join()
+            m.logIn(typed("9999")).join()
             assertFailure(m.state.value.failure, "pin_maybe_counted")
             assertEquals(1u, r.card.verifiesReceived())
             assertEquals(PinScreen.ReadFirst, m.state.value.pin)
@@ -177,17 +178,39 @@ val residentCases = listOf(
         val reader = CardReader()
         runBlocking {
             val e = assertFailsWith<MynaException.Failed> {
-                reader.cardFace(SimCardTransport(card), "1234", false)
+                reader.cardFace(SimCardTransport(card), typed("1234", PinKind.CARD_INFO_CODE_B), false)
             }
             assertFailed(e, "pin_format")
             assertEquals(0u, card.verifiesReceived())
-            val face = reader.cardFace(SimCardTransport(card), CODE_B, false)
+            val face = reader.cardFace(SimCardTransport(card), typed(CODE_B, PinKind.CARD_INFO_CODE_B), false)
             assertEquals("番号 太郎", face.name)
             assertEquals("19900401", face.birthDate)
             val info = reader.cardInfo(SimCardTransport(card))
             assertEquals(2048u, info.keyBits)
-            val sig = reader.sign(SimCardTransport(card), PIN, "hello".toByteArray(), false)
+            val sig = reader.sign(SimCardTransport(card), typed(PIN), "hello".toByteArray(), false)
             assertEquals(256, sig.size)
+        }
+    },
+    Case("the PIN is typed digit by digit into the library; the tap that uses it empties it") {
+        val r = Resident()
+        runBlocking {
+            val m = model(r, this)
+            m.readCard().join()
+            val entry = PinEntry(PinKind.USER_AUTH)
+            assertFailed(assertFailsWith<MynaException.Failed> { entry.press(10u) }, "pin_format")
+            PIN.forEach { entry.press((it - '0').toUByte()) }
+            assertFailed(assertFailsWith<MynaException.Failed> { entry.press(1u) }, "pin_format")
+            assertEquals(4u, entry.length())
+            assertTrue(entry.isComplete())
+            entry.deleteLast()
+            m.logIn(entry).join()
+            assertFailure(m.state.value.failure, "pin_format")
+            assertEquals(0u, entry.length(), "emptied by the call, even when refused")
+            assertEquals(0u, r.card.verifiesReceived(), "a short PIN never reaches the card")
+            PIN.forEach { entry.press((it - '0').toUByte()) }
+            m.logIn(entry).join()
+            assertIs<ResidentStep.ChooseMyKeyId>(m.ok().step)
+            assertEquals(0u, entry.length())
         }
     },
     Case("a panic in the library is an exception, and the library keeps working") {
