@@ -145,7 +145,10 @@ mod tests {
         let pin = entry.take(PinKind::UserAuth).unwrap();
         assert_eq!(pin.kind(), pin::PinKind::UserAuth);
         assert_eq!(entry.length(), 0, "taken: the entry is empty");
-        assert_eq!(code(entry.take(PinKind::UserAuth).unwrap_err()), "pin_format");
+        assert_eq!(
+            code(entry.take(PinKind::UserAuth).unwrap_err()),
+            "pin_format"
+        );
     }
 
     #[test]
@@ -173,7 +176,10 @@ mod tests {
     #[test]
     fn an_incomplete_entry_is_a_format_error_before_any_tap() {
         let entry = typed(PinKind::UserAuth, &[1, 2, 3]);
-        assert_eq!(code(entry.take(PinKind::UserAuth).unwrap_err()), "pin_format");
+        assert_eq!(
+            code(entry.take(PinKind::UserAuth).unwrap_err()),
+            "pin_format"
+        );
         assert_eq!(entry.length(), 0, "emptied even when refused");
     }
 }
