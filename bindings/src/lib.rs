@@ -29,6 +29,7 @@ mod records;
 mod resident;
 mod runtime;
 mod secret_store;
+mod tap_prompt;
 mod transport;
 
 #[cfg(feature = "test-support")]
@@ -43,4 +44,5 @@ pub use records::*;
 pub use resident::ResidentFlow;
 pub use runtime::init;
 pub use secret_store::{SecretStore, SecretStoreError};
+pub use tap_prompt::{tap_prompt, TapPrompt, TapPurpose};
 pub use transport::{CardTransport, ReaderCapabilities, TransportError};

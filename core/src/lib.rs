@@ -13,5 +13,6 @@ pub mod resident;
 pub mod secret;
 pub mod secret_store;
 pub mod session_frame;
+pub mod tap_prompt;
 
 pub use secret::Secret;

@@ -59,6 +59,12 @@ public final class FieldViewModel: ObservableObject {
         self.japanese = japanese
     }
 
+    /// The reader sheet's message for `purpose`, from the core (same words on every shell).
+    private func prompt(_ purpose: TapPurpose) -> String {
+        let p = tapPrompt(purpose: purpose)
+        return japanese ? p.ja : p.en
+    }
+
     private func act(_ body: @escaping () async throws -> Void) async {
         failure = nil
         do {
@@ -93,7 +99,7 @@ public final class FieldViewModel: ObservableObject {
         let relay = VerdictRelay { v in Task { @MainActor in self.verdict = v } }
         readingTask = Task {
             await act { [flow] in
-                _ = try await flow.readContinuously(taps: NFCTapSource(prompt: "カードをかざしてください"), listener: relay)
+                _ = try await flow.readContinuously(taps: NFCTapSource(prompt: self.prompt(.participant)), listener: relay)
             }
             reading = false
         }
@@ -123,7 +129,7 @@ public final class FieldViewModel: ObservableObject {
     /// session: the participant's card face.
     public func readCardFace(codeB: PinEntry) async {
         await act { [flow] in
-            self.face = try await NFCTapSession().tap(prompt: "参加者のカードをかざしてください") {
+            self.face = try await NFCTapSession().tap(prompt: self.prompt(.cardFace)) {
                 try await flow.readCardFace(transport: $0, entry: codeB)
             }
         }

@@ -41,6 +41,12 @@ public final class ResidentViewModel: ObservableObject {
         self.japanese = japanese
     }
 
+    /// The reader sheet's message for `purpose`, from the core (same words on every shell).
+    private func prompt(_ purpose: TapPurpose) -> String {
+        let p = tapPrompt(purpose: purpose)
+        return japanese ? p.ja : p.en
+    }
+
     private func act(_ body: @escaping () async throws -> Void) {
         running?.cancel()
         running = Task {
@@ -82,14 +88,14 @@ public final class ResidentViewModel: ObservableObject {
 
     public func readCard() {
         act { [flow, nfc] in
-            _ = try await nfc.tap(prompt: "マイナンバーカードをかざしてください") { try await flow.readCard(transport: $0) }
+            _ = try await nfc.tap(prompt: self.prompt(.readCard)) { try await flow.readCard(transport: $0) }
         }
     }
 
     /// After a lost answer (`pinPrompt == .readFirst`): one tap reads the counter.
     public func checkPinCounter() {
         act { [flow, nfc] in
-            _ = try await nfc.tap(prompt: "もう一度カードをかざしてください") { try await flow.pinStatus(transport: $0) }
+            _ = try await nfc.tap(prompt: self.prompt(.checkPinCounter)) { try await flow.pinStatus(transport: $0) }
         }
     }
 
@@ -98,7 +104,7 @@ public final class ResidentViewModel: ObservableObject {
     public func logIn(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
             try flow.enterPin(entry: pin)
-            let outcome = try await nfc.tap(prompt: "カードをかざしてください") {
+            let outcome = try await nfc.tap(prompt: self.prompt(.logIn)) {
                 try await flow.logIn(transport: $0, confirmLastTry: confirmLastTry)
             }
             self.application = outcome.application
@@ -148,7 +154,7 @@ public final class ResidentViewModel: ObservableObject {
     public func signAndSubmit(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
             try flow.enterPin(entry: pin)
-            self.application = try await nfc.tap(prompt: "カードをかざしてください") {
+            self.application = try await nfc.tap(prompt: self.prompt(.signApplication)) {
                 try await flow.signAndSubmit(transport: $0, confirmLastTry: confirmLastTry)
             }
         }
@@ -189,7 +195,7 @@ public final class ResidentViewModel: ObservableObject {
     /// One tap of the representative's card (no PIN).
     public func readRepresentativeCard() {
         act { [flow, nfc] in
-            self.representative = try await nfc.tap(prompt: "代理人のカードをかざしてください") {
+            self.representative = try await nfc.tap(prompt: self.prompt(.readRepresentativeCard)) {
                 try await flow.readRepresentativeCard(transport: $0)
             }
         }
@@ -198,7 +204,7 @@ public final class ResidentViewModel: ObservableObject {
     /// The representative's PIN, typed before their card's one tap.
     public func representativeSigns(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
-            self.application = try await nfc.tap(prompt: "代理人のカードをかざしてください") {
+            self.application = try await nfc.tap(prompt: self.prompt(.representativeSigns)) {
                 try await flow.representativeSigns(transport: $0, entry: pin, confirmLastTry: confirmLastTry)
             }
         }

@@ -10,7 +10,9 @@ import jp.mynapoint.core.ParticipantFace
 import jp.mynapoint.core.PinEntry
 import jp.mynapoint.core.TapRecord
 import jp.mynapoint.core.TapSource
+import jp.mynapoint.core.TapPurpose
 import jp.mynapoint.core.TapVerdict
+import jp.mynapoint.core.tapPrompt
 import jp.mynapoint.core.TerminalLogin
 import jp.mynapoint.core.UploadSummary
 import jp.mynapoint.core.VerdictListener
@@ -42,6 +44,8 @@ data class FieldUiState(
     val notOnRoster: List<NotOnRosterEntry> = emptyList(),
     val face: ParticipantFace? = null,
     val busy: Boolean = false,
+    /** While cards are awaited: what to tell staff and participants (the core's words). */
+    val tapPrompt: String? = null,
     val failure: FailureView? = null,
 )
 
@@ -60,8 +64,9 @@ class FieldModel(
     val state: StateFlow<FieldUiState> = _state.asStateFlow()
     private var reading: Job? = null
 
-    private fun act(block: suspend () -> Unit): Job = scope.launch {
-        _state.update { it.copy(busy = true, failure = null) }
+    private fun act(tap: TapPurpose? = null, block: suspend () -> Unit): Job = scope.launch {
+        val words = tap?.let { tapPrompt(it).let { p -> if (lang == Lang.JA) p.ja else p.en } }
+        _state.update { it.copy(busy = true, failure = null, tapPrompt = words) }
         try {
             block()
         } catch (e: MynaException.Failed) {
@@ -74,7 +79,7 @@ class FieldModel(
                 val step = runCatching { flow.step() }.getOrNull()
                 val pending = runCatching { flow.pendingTaps().toLong() }.getOrNull()
                 _state.update {
-                    it.copy(step = step ?: it.step, pending = pending ?: it.pending, busy = false)
+                    it.copy(step = step ?: it.step, pending = pending ?: it.pending, busy = false, tapPrompt = null)
                 }
             }
         }
@@ -110,7 +115,7 @@ class FieldModel(
             }
         }
         _state.update { it.copy(reading = true, verdict = null, tapsRead = 0) }
-        val job = act { flow.readContinuously(source, listener) }
+        val job = act(TapPurpose.PARTICIPANT) { flow.readContinuously(source, listener) }
         job.invokeOnCompletion { _state.update { it.copy(reading = false) } }
         reading = job
         return job
@@ -140,7 +145,7 @@ class FieldModel(
     }
 
     /** 照合番号B typed first, then one tap: the participant's card face. */
-    fun readCardFace(codeB: PinEntry) = act {
+    fun readCardFace(codeB: PinEntry) = act(TapPurpose.CARD_FACE) {
         val face = flow.readCardFace(taps.nextTap(), codeB)
         _state.update { it.copy(face = face) }
     }

@@ -16,6 +16,8 @@ import jp.mynapoint.core.ResidentStep
 import jp.mynapoint.core.Review
 import jp.mynapoint.core.Service
 import jp.mynapoint.core.ServiceSummary
+import jp.mynapoint.core.TapPurpose
+import jp.mynapoint.core.tapPrompt
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.flow.MutableStateFlow
@@ -31,6 +33,8 @@ data class ResidentUiState(
     val pin: PinScreen? = null,
     /** The NFC prompt is up: waiting for the card or talking to it. */
     val busy: Boolean = false,
+    /** While a tap is awaited: what to tell the person (the core's words for this tap). */
+    val tapPrompt: String? = null,
     /** The last failure, until the next action. */
     val failure: FailureView? = null,
     val login: LoginOutcome? = null,
@@ -72,10 +76,11 @@ class ResidentModel(
     val state: StateFlow<ResidentUiState> = _state.asStateFlow()
     private var running: Job? = null
 
-    private fun act(block: suspend () -> Unit): Job {
+    private fun act(tap: TapPurpose? = null, block: suspend () -> Unit): Job {
         running?.cancel()
+        val words = tap?.let { tapPrompt(it).let { p -> if (lang == Lang.JA) p.ja else p.en } }
         val job = scope.launch {
-            _state.update { it.copy(busy = true, failure = null) }
+            _state.update { it.copy(busy = true, failure = null, tapPrompt = words) }
             try {
                 block()
             } catch (e: MynaException.Failed) {
@@ -106,6 +111,7 @@ class ResidentModel(
                 step = step,
                 pin = pin,
                 busy = false,
+                tapPrompt = null,
                 eligibility = eligibility,
                 categories = categories,
                 myKeyId = flow.myKeyId(),
@@ -121,10 +127,10 @@ class ResidentModel(
     }
 
     /** Tap 1: the card and its PIN counter (no PIN). */
-    fun readCard() = act { flow.readCard(taps.nextTap()) }
+    fun readCard() = act(TapPurpose.READ_CARD) { flow.readCard(taps.nextTap()) }
 
     /** After a lost VERIFY ([PinScreen.ReadFirst]): a tap reads the counter. */
-    fun checkPinCounter() = act {
+    fun checkPinCounter() = act(TapPurpose.CHECK_PIN_COUNTER) {
         val check = flow.pinStatus(taps.nextTap())
         _state.update { it.copy(pinCheck = check) }
     }
@@ -133,7 +139,7 @@ class ResidentModel(
      * Tap 2: the PIN typed first (on the keypad, into [pin]; the library
      * empties it), then one tap: card login.
      */
-    fun logIn(pin: PinEntry, confirmLastTry: Boolean = false) = act {
+    fun logIn(pin: PinEntry, confirmLastTry: Boolean = false) = act(TapPurpose.LOG_IN) {
         flow.enterPin(pin)
         val outcome = flow.logIn(taps.nextTap(), confirmLastTry)
         _state.update { it.copy(login = outcome, application = outcome.application) }
@@ -179,7 +185,7 @@ class ResidentModel(
     }
 
     /** Tap 3: the PIN typed first, then one tap: the signature and the submission. */
-    fun signAndSubmit(pin: PinEntry, confirmLastTry: Boolean = false) = act {
+    fun signAndSubmit(pin: PinEntry, confirmLastTry: Boolean = false) = act(TapPurpose.SIGN_APPLICATION) {
         flow.enterPin(pin)
         val app = flow.signAndSubmit(taps.nextTap(), confirmLastTry)
         _state.update { it.copy(application = app) }
@@ -211,13 +217,13 @@ class ResidentModel(
     fun applyForChild(birthDate: String) = act { flow.applyForChild(birthDate) }
 
     /** One tap of the representative's card (no PIN). */
-    fun readRepresentativeCard() = act {
+    fun readRepresentativeCard() = act(TapPurpose.READ_REPRESENTATIVE_CARD) {
         val summary = flow.readRepresentativeCard(taps.nextTap())
         _state.update { it.copy(representative = summary) }
     }
 
     /** At RepresentativeSign: the representative's PIN typed first, then one tap of their card. */
-    fun representativeSigns(pin: PinEntry, confirmLastTry: Boolean = false) = act {
+    fun representativeSigns(pin: PinEntry, confirmLastTry: Boolean = false) = act(TapPurpose.REPRESENTATIVE_SIGNS) {
         val app = flow.representativeSigns(taps.nextTap(), pin, confirmLastTry)
         _state.update { it.copy(application = app) }
     }

@@ -7,6 +7,8 @@ import jp.mynapoint.core.FieldStep
 import jp.mynapoint.core.NetworkSwitch
 import jp.mynapoint.core.SecretStore
 import jp.mynapoint.core.SimulatedCard
+import jp.mynapoint.core.TapPurpose
+import jp.mynapoint.core.tapPrompt
 import jp.mynapoint.core.VerdictKind
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.channels.Channel
@@ -84,8 +86,10 @@ val fieldCases = listOf(
                 if (pair.second == VerdictKind.ON_ROSTER) assertEquals(setup.points, verdict.points)
                 if (pair.second != VerdictKind.ON_ROSTER) assertNull(verdict.points, "nothing of the previous participant")
             }
+            assertEquals(tapPrompt(TapPurpose.PARTICIPANT).ja, m.state.value.tapPrompt, "the core's words, in Japanese")
             // Cancel continuous reading while it waits for the next card.
             m.stopReading().join()
+            assertNull(m.state.value.tapPrompt)
             assertTrue(reading.isCancelled, "continuous reading was cancelled")
             assertEquals(FieldStep.IDLE, m.state.value.step)
             assertEquals(3L, m.state.value.pending)

@@ -12,6 +12,8 @@ import jp.mynapoint.core.PinPurpose
 import jp.mynapoint.core.PinStatus
 import jp.mynapoint.core.ReaderCapabilities
 import jp.mynapoint.core.ResidentStep
+import jp.mynapoint.core.TapPurpose
+import jp.mynapoint.core.tapPrompt
 import jp.mynapoint.core.panicForTest
 import jp.mynapoint.core.panicForTestAsync
 import kotlinx.coroutines.CompletableDeferred
@@ -152,6 +154,7 @@ val residentCases = listOf(
             val m = ResidentModel(r.flow, { stuck }, this, Lang.EN)
             val job = m.readCard()
             entered.await()
+            assertEquals(tapPrompt(TapPurpose.READ_CARD).en, m.state.value.tapPrompt, "the core's words while the card is awaited")
             m.cancel()
             job.join()
             assertTrue(job.isCancelled)
