@@ -37,14 +37,16 @@ impl CardReader {
         })
     }
 
-    /// What to show when asking for `pin`, from the last counter read (no tap).
-    pub fn pin_prompt(&self, pin: PinKind) -> PinPrompt {
-        self.session.blocking_lock().prompt(pin.into()).into()
+    /// What to show when asking for `pin`, from the last counter read (no
+    /// tap; after a running tap has ended).
+    pub async fn pin_prompt(&self, pin: PinKind) -> PinPrompt {
+        self.session.lock().await.prompt(pin.into()).into()
     }
 
-    /// Forgets the card, every entered secret and every verified state.
-    pub fn abort(&self) {
-        self.session.blocking_lock().abort();
+    /// Forgets the card, every entered secret and every verified state
+    /// (cancel a running tap first: this waits for it to end).
+    pub async fn abort(&self) {
+        self.session.lock().await.abort();
     }
 
     /// One tap: the user-authentication certificate (no PIN).

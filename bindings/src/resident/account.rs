@@ -18,7 +18,7 @@ use crate::runtime::run;
 impl ResidentFlow {
     /// Whether a My Key ID change is under way (the choice step is the change's).
     pub fn changing_my_key_id(&self) -> bool {
-        self.now().changing_my_key_id()
+        self.view().changing_my_key_id
     }
 
     /// Starts changing the My Key ID (after login, at the categories, the

@@ -51,24 +51,24 @@ impl ResidentFlow {
 
     /// The child's birth date (`YYYYMMDD`) of a child application.
     pub fn child_birth_date(&self) -> Option<String> {
-        self.now().child_birth_date().map(str::to_owned)
+        self.view().child_birth_date.clone()
     }
 
     /// The representative card's certificate serial (upper hex), once read.
     pub fn representative_serial(&self) -> Option<String> {
-        self.now().representative_serial()
+        self.view().representative_serial.clone()
     }
 
     /// What to show when asking for the representative's PIN, before the
     /// tap of `representative_signs` (`ReadFirst` after a lost VERIFY: that
     /// tap reads the counter first and applies the usual rules).
     pub fn representative_pin_prompt(&self) -> PinPrompt {
-        self.now().representative_pin_prompt().into()
+        self.view().representative_pin_prompt
     }
 
     /// A VERIFY on the representative's card lost its answer.
     pub fn representative_pin_in_doubt(&self) -> bool {
-        self.now().representative_pin_in_doubt()
+        self.view().representative_pin_in_doubt
     }
 
     /// At `RepresentativeSign`: the representative's PIN (typed into

@@ -1,30 +1,33 @@
 //! The resident session as an object: one resident, one card, one pass
 //! through the flow (the core's `ResidentSession`, step by step).
 //!
-//! Calls on one session run one at a time, in order (an async call waits
-//! for the one before). A synchronous getter waits for a running call too:
-//! call getters after an operation finished, as a view model does.
+//! Operations on one session run one at a time, in order (an async call
+//! waits for the one before). The getters never wait: they read the
+//! snapshot taken when the last operation released the session
+//! (`view.rs`), so a main thread may call them at any time.
 
 mod account;
 mod categories;
 mod child;
 mod records;
+mod view;
 
 pub use categories::*;
 pub use records::*;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex as StdMutex, MutexGuard as StdGuard};
 
 use mynapoint_core::pin::LastTry;
 use mynapoint_core::platform::{HttpPlatform, PlatformApi};
 use mynapoint_core::resident::ResidentSession;
-use tokio::sync::{Mutex, MutexGuard, OwnedMutexGuard};
+use tokio::sync::Mutex;
 
 use crate::error::MynaError;
 use crate::pin_entry::PinEntry;
 use crate::records::{PinCheck, PinPrompt};
 use crate::runtime::run;
 use crate::transport::{CardTransport, ForeignTransport};
+use view::{ResidentView, Turn};
 
 pub(crate) fn last_try(confirmed: bool) -> LastTry {
     if confirmed {
@@ -39,21 +42,27 @@ pub(crate) fn last_try(confirmed: bool) -> LastTry {
 #[derive(uniffi::Object)]
 pub struct ResidentFlow {
     session: Arc<Mutex<ResidentSession>>,
+    view: Arc<StdMutex<ResidentView>>,
 }
 
 impl ResidentFlow {
     pub(crate) fn over(platform: Arc<dyn PlatformApi>) -> Arc<Self> {
+        let session = ResidentSession::new(platform);
+        let view = ResidentView::of(&session);
         Arc::new(Self {
-            session: Arc::new(Mutex::new(ResidentSession::new(platform))),
+            session: Arc::new(Mutex::new(session)),
+            view: Arc::new(StdMutex::new(view)),
         })
     }
 
-    fn now(&self) -> MutexGuard<'_, ResidentSession> {
-        self.session.blocking_lock()
+    /// The snapshot the getters read (never waits for an operation).
+    fn view(&self) -> StdGuard<'_, ResidentView> {
+        view::read(&self.view)
     }
 
-    async fn next(&self) -> OwnedMutexGuard<ResidentSession> {
-        self.session.clone().lock_owned().await
+    /// Waits for the session (the operation before ends first).
+    async fn next(&self) -> Turn {
+        Turn::new(self.session.clone().lock_owned().await, self.view.clone())
     }
 }
 
@@ -71,80 +80,77 @@ impl ResidentFlow {
 
     /// The screen to show.
     pub fn step(&self) -> ResidentStep {
-        self.now().step().into()
+        self.view().step
     }
 
     /// What to show when asking for the PIN, before the tap that uses it
     /// (no tap). `ReadFirst`: tap with `pin_status` first.
     pub fn pin_prompt(&self) -> PinPrompt {
-        self.now().pin_prompt().into()
+        self.view().pin_prompt
     }
 
     /// A VERIFY's answer was lost: tap (`pin_status`) to learn whether the try counted.
     pub fn pin_in_doubt(&self) -> bool {
-        self.now().pin_in_doubt()
+        self.view().pin_in_doubt
     }
 
     /// The bound card's certificate serial (upper hex).
     pub fn card_serial(&self) -> Option<String> {
-        self.now().card_serial()
+        self.view().card_serial.clone()
     }
 
     /// The issued or recovered My Key ID.
     pub fn my_key_id(&self) -> Option<String> {
-        self.now().my_key_id().map(str::to_owned)
+        self.view().my_key_id.clone()
     }
 
     /// The chosen My Key ID before issuance.
     pub fn chosen_my_key_id(&self) -> Option<String> {
-        self.now().chosen_my_key_id().map(str::to_owned)
+        self.view().chosen_my_key_id.clone()
     }
 
     /// The person's point categories, as the platform answered after login.
     pub fn eligibility(&self) -> Option<Eligibility> {
-        self.now().eligibility().map(Into::into)
+        self.view().eligibility.clone()
     }
 
     /// The categories chosen (all open ones by default).
     pub fn chosen_categories(&self) -> Vec<Category> {
-        self.now()
-            .chosen_categories()
-            .iter()
-            .map(|c| (*c).into())
-            .collect()
+        self.view().chosen_categories.clone()
     }
 
     /// Whether the person's service is fixed (shown, not asked).
     pub fn service_fixed(&self) -> bool {
-        self.now().service_fixed()
+        self.view().service_fixed
     }
 
     /// The review's data, at the review step.
     pub fn review(&self) -> Option<Review> {
-        self.now().review().map(Into::into)
+        self.view().review.clone()
     }
 
     /// Whether the session holds nothing entered any more (after its end).
     pub fn holds_nothing(&self) -> bool {
-        self.now().held_data().is_empty()
+        self.view().holds_nothing
     }
 
-    /// Ends the session now and wipes everything entered.
-    pub fn abort(&self) {
-        self.now().abort();
+    /// Ends the session now and wipes everything entered. Cancel a running
+    /// call first (its coroutine or task): this waits for it to end.
+    pub async fn abort(&self) {
+        self.next().await.abort();
     }
 
     /// For a timer: ends the session when idle too long; whether it is ended.
-    pub fn check_idle(&self) -> bool {
-        self.now().check_idle()
+    pub async fn check_idle(&self) -> bool {
+        self.next().await.check_idle()
     }
 
     /// Keeps the PIN typed into `entry` (4 digits, format checked; nothing
     /// reaches the card) for the next card step; `entry` is emptied.
     /// Errors: `pin_format`, `wrong_step`, ….
-    pub fn enter_pin(&self, entry: Arc<PinEntry>) -> Result<(), MynaError> {
+    pub async fn enter_pin(&self, entry: Arc<PinEntry>) -> Result<(), MynaError> {
         let typed = entry.take_text();
-        Ok(self.now().enter_pin(&typed)?)
+        Ok(self.next().await.enter_pin(&typed)?)
     }
 
     /// Tap 1: reads the card (no PIN) and its retry counter; binds the session to it.

@@ -103,7 +103,7 @@ public final class ResidentViewModel: ObservableObject {
     /// library holds them and empties the entry when it takes them.
     public func logIn(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
-            try flow.enterPin(entry: pin)
+            try await flow.enterPin(entry: pin)
             let outcome = try await nfc.tap(prompt: self.prompt(.logIn)) {
                 try await flow.logIn(transport: $0, confirmLastTry: confirmLastTry)
             }
@@ -153,7 +153,7 @@ public final class ResidentViewModel: ObservableObject {
 
     public func signAndSubmit(pin: PinEntry, confirmLastTry: Bool) {
         act { [flow, nfc] in
-            try flow.enterPin(entry: pin)
+            try await flow.enterPin(entry: pin)
             self.application = try await nfc.tap(prompt: self.prompt(.signApplication)) {
                 try await flow.signAndSubmit(transport: $0, confirmLastTry: confirmLastTry)
             }
@@ -210,9 +210,15 @@ public final class ResidentViewModel: ObservableObject {
         }
     }
 
+    /// Ends the session: the running step (a reader session, too) is
+    /// cancelled first, then the core wipes everything entered.
     public func abort() {
-        running?.cancel()
-        flow.abort()
-        refresh()
+        let previous = running
+        previous?.cancel()
+        running = Task { [flow] in
+            await previous?.value
+            await flow.abort()
+            refresh()
+        }
     }
 }

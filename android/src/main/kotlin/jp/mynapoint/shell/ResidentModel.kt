@@ -233,10 +233,17 @@ class ResidentModel(
         _state.update { it.copy(application = app) }
     }
 
-    /** Ends the session; everything entered is wiped by the core. */
-    fun abort() {
-        running?.cancel()
-        flow.abort()
-        _state.value = ResidentUiState(step = flow.step())
+    /**
+     * Ends the session: the running action (a tap being awaited, too) is
+     * cancelled first, then the core wipes everything entered.
+     */
+    fun abort(): Job {
+        val previous = running
+        previous?.cancel()
+        return scope.launch {
+            previous?.join()
+            flow.abort()
+            _state.value = ResidentUiState(step = flow.step())
+        }
     }
 }

@@ -1,5 +1,9 @@
 package jp.mynapoint.shell
 
+import kotlinx.coroutines.withTimeout
+import kotlinx.coroutines.withContext
+import kotlinx.coroutines.Dispatchers
+import jp.mynapoint.core.EndReason
 import jp.mynapoint.core.ApplicationStatus
 import jp.mynapoint.core.CardReader
 import jp.mynapoint.core.CardTransport
@@ -26,6 +30,15 @@ import kotlin.test.assertIs
 import kotlin.test.assertNotNull
 import kotlin.test.assertNull
 import kotlin.test.assertTrue
+
+/** A card that never answers: the tap waits until it is cancelled. */
+private fun stuckTransport(entered: CompletableDeferred<Unit>) = object : CardTransport {
+    override fun capabilities() = ReaderCapabilities(261u, 258u, false)
+    override suspend fun transceive(command: ByteArray): ByteArray {
+        entered.complete(Unit)
+        awaitCancellation()
+    }
+}
 
 private fun model(r: Resident, scope: CoroutineScope, lang: Lang = Lang.EN) =
     ResidentModel(r.flow, r.taps, scope, lang)
@@ -144,16 +157,12 @@ val residentCases = listOf(
         val r = Resident()
         runBlocking {
             val entered = CompletableDeferred<Unit>()
-            val stuck = object : CardTransport {
-                override fun capabilities() = ReaderCapabilities(261u, 258u, false)
-                override suspend fun transceive(command: ByteArray): ByteArray {
-                    entered.complete(Unit)
-                    awaitCancellation()
-                }
-            }
+            val stuck = stuckTransport(entered)
             val m = ResidentModel(r.flow, { stuck }, this, Lang.EN)
             val job = m.readCard()
             entered.await()
+            val step = withTimeout(5_000) { withContext(Dispatchers.IO) { r.flow.step() } }
+            assertEquals(ResidentStep.ReadCard, step, "a getter answers at once while a tap is awaited")
             assertEquals(tapPrompt(TapPurpose.READ_CARD).en, m.state.value.tapPrompt, "the core's words while the card is awaited")
             m.cancel()
             job.join()
@@ -161,6 +170,24 @@ val residentCases = listOf(
             val again = model(r, this)
             again.readCard().join()
             assertEquals(ResidentStep.EnterPin(PinPurpose.LOGIN), again.ok().step)
+        }
+    },
+    Case("abort while a tap is awaited: the tap is cancelled, the session ends, nothing is kept") {
+        val r = Resident()
+        runBlocking {
+            model(r, this).readCard().join()
+            assertEquals(ResidentStep.EnterPin(PinPurpose.LOGIN), r.flow.step())
+            assertNotNull(r.flow.cardSerial())
+            val entered = CompletableDeferred<Unit>()
+            val stuck = stuckTransport(entered)
+            val waiting = ResidentModel(r.flow, { stuck }, this, Lang.EN)
+            val job = waiting.checkPinCounter()
+            entered.await()
+            withTimeout(5_000) { waiting.abort().join() }
+            assertTrue(job.isCancelled, "the awaited tap was cancelled")
+            assertEquals(ResidentStep.Ended(EndReason.ABORTED), waiting.state.value.step)
+            assertTrue(r.flow.holdsNothing(), "everything entered is wiped")
+            assertNull(r.flow.cardSerial())
         }
     },
     Case("an unexpected exception in the transport is a reader error, not a crash") {
