@@ -18,13 +18,14 @@ use crate::error::MynaError;
 use crate::pin_entry::PinEntry;
 use crate::records::{CardFace, CardInfo, PinCheck, PinKind, PinPrompt};
 use crate::resident::last_try;
-use crate::runtime::run;
+use crate::runtime::Running;
 use crate::transport::{CardTransport, ForeignTransport};
 
 /// The card operations, each one tap, under the core's PIN rules.
 #[derive(uniffi::Object)]
 pub struct CardReader {
     session: Arc<Mutex<CardSession>>,
+    running: Running,
 }
 
 #[uniffi::export]
@@ -34,6 +35,7 @@ impl CardReader {
     pub fn new() -> Arc<Self> {
         Arc::new(Self {
             session: Arc::new(Mutex::new(CardSession::new())),
+            running: Running::default(),
         })
     }
 
@@ -41,6 +43,13 @@ impl CardReader {
     /// tap; after a running tap has ended).
     pub async fn pin_prompt(&self, pin: PinKind) -> PinPrompt {
         self.session.lock().await.prompt(pin.into()).into()
+    }
+
+    /// Cancels the running tap now (it ends with `Cancelled`; a VERIFY in
+    /// flight is settled on the next tap). For Swift, whose `Task`
+    /// cancellation does not reach the library.
+    pub fn cancel(&self) {
+        self.running.cancel_all();
     }
 
     /// Forgets the card, every entered secret and every verified state
@@ -55,12 +64,13 @@ impl CardReader {
         transport: Arc<dyn CardTransport>,
     ) -> Result<CardInfo, MynaError> {
         let mut s = self.session.clone().lock_owned().await;
-        run(async move {
-            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
-            let cert = tap.certificate().await?;
-            Ok((&cert).into())
-        })
-        .await
+        self.running
+            .run(async move {
+                let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+                let cert = tap.certificate().await?;
+                Ok((&cert).into())
+            })
+            .await
     }
 
     /// One tap: the retry counter of `pin` (no try spent), settling a lost VERIFY first.
@@ -70,15 +80,16 @@ impl CardReader {
         pin: PinKind,
     ) -> Result<PinCheck, MynaError> {
         let mut s = self.session.clone().lock_owned().await;
-        run(async move {
-            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
-            let status = tap.pin_status(pin.into()).await?;
-            Ok(PinCheck {
-                status: status.into(),
-                recheck: tap.report().recheck.map(Into::into),
+        self.running
+            .run(async move {
+                let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+                let status = tap.pin_status(pin.into()).await?;
+                Ok(PinCheck {
+                    status: status.into(),
+                    recheck: tap.report().recheck.map(Into::into),
+                })
             })
-        })
-        .await
+            .await
     }
 
     /// One tap: VERIFY of the secret typed into `entry` for `pin` (format
@@ -95,13 +106,14 @@ impl CardReader {
     ) -> Result<(), MynaError> {
         let typed = entry.take(pin)?;
         let mut s = self.session.clone().lock_owned().await;
-        run(async move {
-            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
-            tap.enter_pin(typed);
-            tap.verify(pin.into(), last_try(confirm_last_try)).await?;
-            Ok(())
-        })
-        .await
+        self.running
+            .run(async move {
+                let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+                tap.enter_pin(typed);
+                tap.verify(pin.into(), last_try(confirm_last_try)).await?;
+                Ok(())
+            })
+            .await
     }
 
     /// One tap: the user-authentication PIN, then the card's RSA PKCS#1 v1.5
@@ -116,14 +128,15 @@ impl CardReader {
         let typed = entry.take(PinKind::UserAuth)?;
         let digest: [u8; 32] = Sha256::digest(&data).into();
         let mut s = self.session.clone().lock_owned().await;
-        run(async move {
-            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
-            tap.enter_pin(typed);
-            tap.verify(pin::PinKind::UserAuth, last_try(confirm_last_try))
-                .await?;
-            Ok(tap.sign(&digest).await?)
-        })
-        .await
+        self.running
+            .run(async move {
+                let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+                tap.enter_pin(typed);
+                tap.verify(pin::PinKind::UserAuth, last_try(confirm_last_try))
+                    .await?;
+                Ok(tap.sign(&digest).await?)
+            })
+            .await
     }
 
     /// One tap: 照合番号B (14 digits), then the card face's basic four items.
@@ -136,13 +149,14 @@ impl CardReader {
     ) -> Result<CardFace, MynaError> {
         let typed = entry.take(PinKind::CardInfoCodeB)?;
         let mut s = self.session.clone().lock_owned().await;
-        run(async move {
-            let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
-            tap.enter_pin(typed);
-            tap.verify(pin::PinKind::CardInfoCodeB, last_try(confirm_last_try))
-                .await?;
-            Ok(tap.basic_four().await?.into())
-        })
-        .await
+        self.running
+            .run(async move {
+                let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
+                tap.enter_pin(typed);
+                tap.verify(pin::PinKind::CardInfoCodeB, last_try(confirm_last_try))
+                    .await?;
+                Ok(tap.basic_four().await?.into())
+            })
+            .await
     }
 }

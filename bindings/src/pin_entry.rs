@@ -6,8 +6,9 @@
 //! the screen shows `length()` dots.
 //!
 //! The calls that use a secret take a `PinEntry` and empty it at once,
-//! whatever happens next: a secret is typed again for each tap that uses
-//! it, as the core's PIN rules want (a PIN is never kept across taps).
+//! whatever happens next: the core holds the secret until the tap that
+//! sends it (or, after a refused last try, until the tap the holder
+//! confirms), then wipes it; a secret that was sent is typed again.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -35,17 +36,31 @@ impl PinEntry {
         String::with_capacity(kind.digits())
     }
 
-    /// Takes the digits out as text for a core call that takes `&str`
-    /// (wiped when dropped); the entry is empty afterwards.
-    pub(crate) fn take_text(&self) -> Zeroizing<String> {
+    /// Takes the digits out as text for a core call of `kind` that takes
+    /// `&str` (wiped when dropped); the entry is empty afterwards.
+    ///
+    /// An entry made for another secret is refused (`pin_format`, naming
+    /// the secret to enter) and emptied: four digits typed for the
+    /// card-info PIN must never be sent as the user-authentication PIN
+    /// (that would spend one of its tries).
+    pub(crate) fn take_text(&self, kind: PinKind) -> Result<Zeroizing<String>, MynaError> {
         let fresh = Self::buffer(self.kind);
-        Zeroizing::new(std::mem::replace(&mut **self.digits(), fresh))
+        let typed = Zeroizing::new(std::mem::replace(&mut **self.digits(), fresh));
+        let wanted: pin::PinKind = kind.into();
+        if wanted != self.kind {
+            return Err(PinFormatError::Empty {
+                label: wanted.label(),
+                expected: wanted.digits(),
+            }
+            .into());
+        }
+        Ok(typed)
     }
 
     /// Takes the digits out as `kind`'s secret (format checked by the
-    /// core); the entry is empty afterwards, also when the format is wrong.
+    /// core); the entry is empty afterwards, also when it is refused.
     pub(crate) fn take(&self, kind: PinKind) -> Result<Pin, MynaError> {
-        Ok(Pin::new(kind.into(), &self.take_text())?)
+        Ok(Pin::new(kind.into(), &self.take_text(kind)?)?)
     }
 }
 
@@ -159,7 +174,22 @@ mod tests {
         entry.press(3).unwrap();
         entry.press(4).unwrap();
         assert_eq!(code(entry.press(5).unwrap_err()), "pin_format");
-        assert_eq!(entry.take_text().as_str(), "1234");
+        assert_eq!(entry.take_text(PinKind::UserAuth).unwrap().as_str(), "1234");
+    }
+
+    #[test]
+    fn an_entry_for_another_secret_is_refused_and_emptied() {
+        let entry = typed(PinKind::CardInfo, &[4, 8, 2, 1]);
+        assert_eq!(
+            code(entry.take(PinKind::UserAuth).unwrap_err()),
+            "pin_format"
+        );
+        assert_eq!(entry.length(), 0);
+        let entry = typed(PinKind::UserAuth, &[4, 8, 2, 1]);
+        assert!(entry.take_text(PinKind::CardInfoCodeB).is_err());
+        assert!(typed(PinKind::CardInfo, &[1, 2, 3, 4])
+            .take(PinKind::CardInfo)
+            .is_ok());
     }
 
     #[test]

@@ -61,20 +61,63 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// Runs `work` on the library's runtime and waits for it. Dropping the
-/// returned future aborts the work. A panic in the work is resumed here, so
-/// uniffi turns it into the shell's internal-error exception.
+/// Runs `work` on the library's runtime and waits for it, outside any
+/// object (test support). Dropping the returned future aborts the work.
+#[cfg(feature = "test-support")]
 pub(crate) async fn run<T, F>(work: F) -> Result<T, MynaError>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, MynaError>> + Send + 'static,
 {
-    let mut task = AbortOnDrop(runtime()?.spawn(work));
-    match (&mut task.0).await {
-        Ok(result) => result,
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        // Only an abort ends a task otherwise, and only our drop aborts it.
-        Err(_) => Err(MynaError::Cancelled),
+    Running::default().run(work).await
+}
+
+/// The operations of one library object (a session, a card reader) that
+/// are running now, so that the shell can cancel them with the object's
+/// `cancel()`. Kotlin cancels a call with its coroutine too; Swift's
+/// generated async calls are not cancelled with their `Task`, so the Swift
+/// shell needs this.
+#[derive(Default)]
+pub(crate) struct Running {
+    tasks: std::sync::Mutex<Vec<(u64, tokio::task::AbortHandle)>>,
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl Running {
+    fn tasks(&self) -> std::sync::MutexGuard<'_, Vec<(u64, tokio::task::AbortHandle)>> {
+        self.tasks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Aborts every running operation of the object; each of their calls
+    /// ends with `Cancelled` (the core's rules hold as for a lost tag: a
+    /// VERIFY in flight is settled on the next tap).
+    pub fn cancel_all(&self) {
+        for (_, task) in self.tasks().drain(..) {
+            task.abort();
+        }
+    }
+
+    /// Runs `work` on the library's runtime and waits for it. Dropping the
+    /// returned future, or [`Self::cancel_all`], aborts the work (the call
+    /// ends with `Cancelled`). A panic in the work is resumed here, so
+    /// uniffi turns it into the shell's internal-error exception.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, MynaError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, MynaError>> + Send + 'static,
+    {
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut task = AbortOnDrop(runtime()?.spawn(work));
+        self.tasks().push((id, task.0.abort_handle()));
+        let ended = (&mut task.0).await;
+        self.tasks().retain(|(i, _)| *i != id);
+        match ended {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(MynaError::Cancelled),
+        }
     }
 }
 

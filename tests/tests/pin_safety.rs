@@ -401,6 +401,36 @@ async fn a_lost_tag_at_every_step_never_costs_an_unmeant_try() {
 }
 
 #[tokio::test]
+async fn after_a_lost_verify_the_pin_typed_again_goes_to_its_key_reference() {
+    for right_first in [true, false] {
+        let case = if right_first {
+            "right PIN lost"
+        } else {
+            "wrong PIN lost"
+        };
+        let card = card_a();
+        let t = phone_tap(&card);
+        t.lose_tag_after(VERIFY_AT);
+        let mut session = CardSession::new();
+        session.enter_pin(pin(if right_first { PIN } else { WRONG_PIN }));
+        let ended = tap_verify_sign(&mut session, &t).await;
+        assert!(
+            matches!(ended, Ended::Verify(PinError::MaybeCounted { .. })),
+            "{case}: {ended:?}"
+        );
+        // The next tap settles the doubt (counter, then the certificate);
+        // the PIN typed again is verified on the PIN's key reference and
+        // the card signs, in that one tap.
+        session.enter_pin(pin(PIN));
+        let t2 = phone_tap(&card);
+        let ended = tap_verify_sign(&mut session, &t2).await;
+        assert!(matches!(ended, Ended::Signed), "{case}: {ended:?}");
+        assert_eq!(t2.verifies_reached_card(), 1, "{case}");
+        assert_eq!(tries_left(&card), 3, "{case}");
+    }
+}
+
+#[tokio::test]
 async fn a_timeout_after_verify_is_treated_like_a_lost_tag() {
     let card = card_a();
     let t = phone_tap(&card);

@@ -22,7 +22,8 @@ use zeroize::Zeroize;
 
 use crate::error::MynaError;
 use crate::pin_entry::PinEntry;
-use crate::runtime::run;
+use crate::records::PinKind;
+use crate::runtime::Running;
 use crate::secret_store::SecretStore;
 use crate::transport::{CardTransport, ForeignTransport, TransportError};
 use secrets::ForeignSecretStore;
@@ -61,6 +62,7 @@ pub trait VerdictListener: Send + Sync {
 #[derive(uniffi::Object)]
 pub struct FieldFlow {
     session: Arc<FieldSession>,
+    running: Running,
 }
 
 impl FieldFlow {
@@ -71,7 +73,7 @@ impl FieldFlow {
         Fut: std::future::Future<Output = Result<T, MynaError>> + Send + 'static,
     {
         let session = self.session.clone();
-        run(async move { f(session).await }).await
+        self.running.run(async move { f(session).await }).await
     }
 }
 
@@ -105,6 +107,7 @@ impl FieldFlow {
         )?;
         Ok(Arc::new(Self {
             session: Arc::new(session),
+            running: Running::default(),
         }))
     }
 
@@ -191,6 +194,14 @@ impl FieldFlow {
         .await
     }
 
+    /// Cancels every running call of this session now (continuous reading
+    /// included); each ends with `Cancelled`. A tap whose verdict was not
+    /// given is not recorded. (Kotlin can cancel the calling coroutine
+    /// instead; a Swift `Task`'s cancellation does not reach the library.)
+    pub fn cancel(&self) {
+        self.running.cancel_all();
+    }
+
     /// Stops continuous reading (the project stays chosen).
     pub async fn stop(&self) -> Result<(), MynaError> {
         self.call(|s| async move { Ok(s.stop().await?) }).await
@@ -236,7 +247,7 @@ impl FieldFlow {
         transport: Arc<dyn CardTransport>,
         entry: Arc<PinEntry>,
     ) -> Result<ParticipantFace, MynaError> {
-        let code_b = entry.take_text();
+        let code_b = entry.take_text(PinKind::CardInfoCodeB)?;
         self.call(|s| async move {
             let face = s
                 .read_card_face(ForeignTransport::wrap(transport), &code_b)

@@ -12,7 +12,6 @@ use zeroize::Zeroize;
 use super::records::MyKeyIdRecord;
 use super::ResidentFlow;
 use crate::error::MynaError;
-use crate::runtime::run;
 
 #[uniffi::export]
 impl ResidentFlow {
@@ -29,13 +28,17 @@ impl ResidentFlow {
     /// `wrong_step`.
     pub async fn start_my_key_id_change(&self) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.start_my_key_id_change()?) }).await
+        self.running
+            .run(async move { Ok(s.start_my_key_id_change()?) })
+            .await
     }
 
     /// Leaves a change without changing anything; back to the step before.
     pub async fn cancel_my_key_id_change(&self) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.cancel_my_key_id_change()?) }).await
+        self.running
+            .run(async move { Ok(s.cancel_my_key_id_change()?) })
+            .await
     }
 
     /// Registers the chosen id in place of the current one (the old one is
@@ -46,7 +49,9 @@ impl ResidentFlow {
     /// chosen), network failures (`retry_step`).
     pub async fn change_my_key_id(&self) -> Result<MyKeyIdRecord, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.change_my_key_id().await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.change_my_key_id().await?.into()) })
+            .await
     }
 
     /// Revokes the person's My Key ID for good, after they typed it again
@@ -55,12 +60,13 @@ impl ResidentFlow {
     /// On success the session ends (`Ended { reason: Revoked }`) and is wiped.
     pub async fn revoke_my_key_id(&self, typed_confirmation: String) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move {
-            let mut typed = typed_confirmation;
-            let result = s.confirm_and_revoke_my_key_id(&typed).await;
-            typed.zeroize();
-            Ok(result?)
-        })
-        .await
+        self.running
+            .run(async move {
+                let mut typed = typed_confirmation;
+                let result = s.confirm_and_revoke_my_key_id(&typed).await;
+                typed.zeroize();
+                Ok(result?)
+            })
+            .await
     }
 }

@@ -15,8 +15,7 @@ use super::records::{CardSummary, PointsApplication};
 use super::{last_try, ResidentFlow};
 use crate::error::MynaError;
 use crate::pin_entry::PinEntry;
-use crate::records::PinPrompt;
-use crate::runtime::run;
+use crate::records::{PinKind, PinPrompt};
 use crate::transport::{CardTransport, ForeignTransport};
 
 #[uniffi::export]
@@ -29,7 +28,9 @@ impl ResidentFlow {
     /// Errors: `invalid_child_birth_date` (with the problem), `wrong_step`.
     pub async fn apply_for_child(&self, birth_date: String) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.apply_for_child(&birth_date)?) }).await
+        self.running
+            .run(async move { Ok(s.apply_for_child(&birth_date)?) })
+            .await
     }
 
     /// One tap of the representative's card (no PIN): its certificate and
@@ -40,13 +41,14 @@ impl ResidentFlow {
         transport: Arc<dyn CardTransport>,
     ) -> Result<CardSummary, MynaError> {
         let mut s = self.next().await;
-        run(async move {
-            let summary = s
-                .read_representative_card(ForeignTransport::wrap(transport))
-                .await?;
-            Ok(summary.into())
-        })
-        .await
+        self.running
+            .run(async move {
+                let summary = s
+                    .read_representative_card(ForeignTransport::wrap(transport))
+                    .await?;
+                Ok(summary.into())
+            })
+            .await
     }
 
     /// The child's birth date (`YYYYMMDD`) of a child application.
@@ -83,18 +85,19 @@ impl ResidentFlow {
         entry: Arc<PinEntry>,
         confirm_last_try: bool,
     ) -> Result<PointsApplication, MynaError> {
-        let typed = entry.take_text();
+        let typed = entry.take_text(PinKind::UserAuth)?;
         let mut s = self.next().await;
-        run(async move {
-            let app = s
-                .representative_signs(
-                    ForeignTransport::wrap(transport),
-                    &typed,
-                    last_try(confirm_last_try),
-                )
-                .await?;
-            Ok(app.into())
-        })
-        .await
+        self.running
+            .run(async move {
+                let app = s
+                    .representative_signs(
+                        ForeignTransport::wrap(transport),
+                        &typed,
+                        last_try(confirm_last_try),
+                    )
+                    .await?;
+                Ok(app.into())
+            })
+            .await
     }
 }

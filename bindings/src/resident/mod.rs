@@ -24,8 +24,8 @@ use tokio::sync::Mutex;
 
 use crate::error::MynaError;
 use crate::pin_entry::PinEntry;
-use crate::records::{PinCheck, PinPrompt};
-use crate::runtime::run;
+use crate::records::{PinCheck, PinKind, PinPrompt};
+use crate::runtime::Running;
 use crate::transport::{CardTransport, ForeignTransport};
 use view::{ResidentView, Turn};
 
@@ -43,6 +43,7 @@ pub(crate) fn last_try(confirmed: bool) -> LastTry {
 pub struct ResidentFlow {
     session: Arc<Mutex<ResidentSession>>,
     view: Arc<StdMutex<ResidentView>>,
+    running: Running,
 }
 
 impl ResidentFlow {
@@ -52,6 +53,7 @@ impl ResidentFlow {
         Arc::new(Self {
             session: Arc::new(Mutex::new(session)),
             view: Arc::new(StdMutex::new(view)),
+            running: Running::default(),
         })
     }
 
@@ -134,9 +136,19 @@ impl ResidentFlow {
         self.view().holds_nothing
     }
 
-    /// Ends the session now and wipes everything entered. Cancel a running
-    /// call first (its coroutine or task): this waits for it to end.
+    /// Cancels the running operation now (a tap being awaited too); its
+    /// call ends with `Cancelled` and the session goes on (a VERIFY in
+    /// flight is settled on the next tap). Kotlin may cancel the calling
+    /// coroutine instead; a Swift `Task`'s cancellation does not reach the
+    /// library, so the Swift shell calls this.
+    pub fn cancel(&self) {
+        self.running.cancel_all();
+    }
+
+    /// Ends the session now and wipes everything entered; a running
+    /// operation is cancelled first.
     pub async fn abort(&self) {
+        self.running.cancel_all();
         self.next().await.abort();
     }
 
@@ -149,7 +161,7 @@ impl ResidentFlow {
     /// reaches the card) for the next card step; `entry` is emptied.
     /// Errors: `pin_format`, `wrong_step`, ….
     pub async fn enter_pin(&self, entry: Arc<PinEntry>) -> Result<(), MynaError> {
-        let typed = entry.take_text();
+        let typed = entry.take_text(PinKind::UserAuth)?;
         Ok(self.next().await.enter_pin(&typed)?)
     }
 
@@ -159,7 +171,9 @@ impl ResidentFlow {
         transport: Arc<dyn CardTransport>,
     ) -> Result<CardSummary, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.read_card(ForeignTransport::wrap(transport)).await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.read_card(ForeignTransport::wrap(transport)).await?.into()) })
+            .await
     }
 
     /// A tap that reads the retry counter (settling a lost VERIFY first).
@@ -168,14 +182,15 @@ impl ResidentFlow {
         transport: Arc<dyn CardTransport>,
     ) -> Result<PinCheck, MynaError> {
         let mut s = self.next().await;
-        run(async move {
-            let check = s.pin_status(ForeignTransport::wrap(transport)).await?;
-            Ok(PinCheck {
-                status: check.status.into(),
-                recheck: check.recheck.map(Into::into),
+        self.running
+            .run(async move {
+                let check = s.pin_status(ForeignTransport::wrap(transport)).await?;
+                Ok(PinCheck {
+                    status: check.status.into(),
+                    recheck: check.recheck.map(Into::into),
+                })
             })
-        })
-        .await
+            .await
     }
 
     /// Tap 2: the entered PIN and card login (`confirm_last_try` only after
@@ -186,40 +201,49 @@ impl ResidentFlow {
         confirm_last_try: bool,
     ) -> Result<LoginOutcome, MynaError> {
         let mut s = self.next().await;
-        run(async move {
-            let outcome = s
-                .log_in(
-                    ForeignTransport::wrap(transport),
-                    last_try(confirm_last_try),
-                )
-                .await?;
-            Ok(outcome.into())
-        })
-        .await
+        self.running
+            .run(async move {
+                let outcome = s
+                    .log_in(
+                        ForeignTransport::wrap(transport),
+                        last_try(confirm_last_try),
+                    )
+                    .await?;
+                Ok(outcome.into())
+            })
+            .await
     }
 
     /// An auto-generated My Key ID candidate (the 3rd is final and chosen).
     pub async fn next_candidate(&self) -> Result<Candidate, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.next_candidate().await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.next_candidate().await?.into()) })
+            .await
     }
 
     /// Takes one of the offered candidates.
     pub async fn choose_candidate(&self, my_key_id: String) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.choose_candidate(&my_key_id)?) }).await
+        self.running
+            .run(async move { Ok(s.choose_candidate(&my_key_id)?) })
+            .await
     }
 
     /// Checks an own choice (format here, then the platform's duplicate check).
     pub async fn check_own_choice(&self, my_key_id: String) -> Result<CheckResult, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.check_own_choice(&my_key_id).await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.check_own_choice(&my_key_id).await?.into()) })
+            .await
     }
 
     /// Back from registration to the choice (not after the final candidate).
     pub async fn change_my_key_id_choice(&self) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.change_my_key_id_choice()?) }).await
+        self.running
+            .run(async move { Ok(s.change_my_key_id_choice()?) })
+            .await
     }
 
     /// Issues the chosen My Key ID with the registration form (checked first).
@@ -228,7 +252,9 @@ impl ResidentFlow {
         form: RegistrationForm,
     ) -> Result<MyKeyIdRecord, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.issue_my_key_id(form.into()).await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.issue_my_key_id(form.into()).await?.into()) })
+            .await
     }
 
     /// Chooses the categories to apply for (each must be open). A fixed
@@ -239,46 +265,56 @@ impl ResidentFlow {
         categories: Vec<Category>,
     ) -> Result<Option<Review>, MynaError> {
         let mut s = self.next().await;
-        run(async move {
-            let chosen: Vec<_> = categories.into_iter().map(Into::into).collect();
-            Ok(s.choose_categories(&chosen).await?.as_ref().map(Into::into))
-        })
-        .await
+        self.running
+            .run(async move {
+                let chosen: Vec<_> = categories.into_iter().map(Into::into).collect();
+                Ok(s.choose_categories(&chosen).await?.as_ref().map(Into::into))
+            })
+            .await
     }
 
     /// Searches the payment-service catalogue (Japanese, kana or Latin name).
     pub async fn search_services(&self, keyword: String) -> Result<Vec<ServiceSummary>, MynaError> {
         let mut s = self.next().await;
-        run(async move {
-            let found = s.search_services(&keyword).await?;
-            Ok(found.into_iter().map(Into::into).collect())
-        })
-        .await
+        self.running
+            .run(async move {
+                let found = s.search_services(&keyword).await?;
+                Ok(found.into_iter().map(Into::into).collect())
+            })
+            .await
     }
 
     /// Picks the ONE service to apply with; its terms come next.
     pub async fn choose_service(&self, service_id: String) -> Result<Service, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.choose_service(&service_id).await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.choose_service(&service_id).await?.into()) })
+            .await
     }
 
     /// Accepts the terms of the version the resident read.
     pub async fn accept_terms(&self, terms_version: String) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.accept_terms(&terms_version)?) }).await
+        self.running
+            .run(async move { Ok(s.accept_terms(&terms_version)?) })
+            .await
     }
 
     /// Checks the payment details against the service's rules, then gets
     /// the digest to sign; returns the review.
     pub async fn enter_payment(&self, form: PaymentForm) -> Result<Review, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok((&s.enter_payment(form.into()).await?).into()) }).await
+        self.running
+            .run(async move { Ok((&s.enter_payment(form.into()).await?).into()) })
+            .await
     }
 
     /// The resident confirmed the review: the PIN for the signature comes next.
     pub async fn confirm_review(&self) -> Result<(), MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.confirm_review()?) }).await
+        self.running
+            .run(async move { Ok(s.confirm_review()?) })
+            .await
     }
 
     /// Tap 3: the entered PIN, the card's signature, the submission.
@@ -288,27 +324,32 @@ impl ResidentFlow {
         confirm_last_try: bool,
     ) -> Result<PointsApplication, MynaError> {
         let mut s = self.next().await;
-        run(async move {
-            let app = s
-                .sign_and_submit(
-                    ForeignTransport::wrap(transport),
-                    last_try(confirm_last_try),
-                )
-                .await?;
-            Ok(app.into())
-        })
-        .await
+        self.running
+            .run(async move {
+                let app = s
+                    .sign_and_submit(
+                        ForeignTransport::wrap(transport),
+                        last_try(confirm_last_try),
+                    )
+                    .await?;
+                Ok(app.into())
+            })
+            .await
     }
 
     /// Repeats a signed submission whose answer was lost (same body, same key).
     pub async fn retry_submission(&self) -> Result<PointsApplication, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.retry_submission().await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.retry_submission().await?.into()) })
+            .await
     }
 
     /// The application's status from the platform.
     pub async fn application_status(&self) -> Result<PointsApplication, MynaError> {
         let mut s = self.next().await;
-        run(async move { Ok(s.application_status().await?.into()) }).await
+        self.running
+            .run(async move { Ok(s.application_status().await?.into()) })
+            .await
     }
 }

@@ -321,7 +321,9 @@ impl Tap<'_> {
                 });
             }
             Decision::Refuse(Refusal::LastTry) => {
-                return Err(PinError::LastTryNeedsConfirmation(kind))
+                // Nothing was sent: the PIN stays for the tap the holder
+                // confirms (wiped by that tap, the idle timeout or abort).
+                return Err(PinError::LastTryNeedsConfirmation(kind));
             }
             Decision::Refuse(Refusal::FewerThanShown { shown, tries_left }) => {
                 self.session.clear_pin();
@@ -333,6 +335,11 @@ impl Tap<'_> {
             }
             Decision::Send { tries_left } => tries_left,
         };
+        // VERIFY goes to the selected key reference (P2 = 80): select it
+        // again when this tap selected something else since its counter was
+        // read (a tap that settled a lost VERIFY, then read the certificate).
+        // No APDU when it is still selected.
+        self.link.select_key_reference(kind).await?;
         // From here on the PIN is used once and wiped whatever happens.
         let Some(Entered { pin, .. }) = self.session.entered.take() else {
             return Err(PinError::NoPinEntered(kind));

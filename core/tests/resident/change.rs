@@ -88,6 +88,11 @@ async fn a_change_by_auto_generation_registers_the_third_candidate() {
         s.check_own_choice("MYNEWID1").await.unwrap_err(),
         ResidentError::NoMoreCandidates
     );
+    // Cancelled after the final candidate, then started again: the final
+    // candidate is still the one to register (no dead end).
+    s.cancel_my_key_id_change().unwrap();
+    s.start_my_key_id_change().unwrap();
+    assert_eq!(s.chosen_my_key_id(), Some("CAND0003"));
     let record = s.change_my_key_id().await.unwrap();
     assert_eq!(record.my_key_id, "CAND0003");
 }

@@ -56,11 +56,17 @@ final class NFCTapSession: NSObject, NFCTagReaderSessionDelegate, @unchecked Sen
 
     /// Starts a session, waits for a My Number Card, runs `step` on it, ends the session.
     func tap<T>(prompt: String, _ step: (CardTransport) async throws -> T) async throws -> T {
-        let tag = try await withCheckedThrowingContinuation { (c: CheckedContinuation<NFCISO7816Tag, Error>) in
-            continuation = c
-            session = NFCTagReaderSession(pollingOption: .iso14443, delegate: self, queue: nil)
-            session?.alertMessage = prompt
-            session?.begin()
+        // Cancelling the task while the sheet waits for a card ends the
+        // reader session (the continuation then resumes with TagLost).
+        let tag = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<NFCISO7816Tag, Error>) in
+                continuation = c
+                session = NFCTagReaderSession(pollingOption: .iso14443, delegate: self, queue: nil)
+                session?.alertMessage = prompt
+                session?.begin()
+            }
+        } onCancel: {
+            self.session?.invalidate()
         }
         do {
             let result = try await step(CoreNFCTransport(tag: tag))

@@ -108,6 +108,8 @@ public final class FieldViewModel: ObservableObject {
     /// Cancels continuous reading (the core drops a card being read).
     public func stopReading() async {
         readingTask?.cancel()
+        // A Swift task's cancellation does not reach the library's call.
+        flow.cancel()
         await act { [flow] in try await flow.stop() }
         verdict = nil
     }

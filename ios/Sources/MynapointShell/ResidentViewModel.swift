@@ -21,6 +21,10 @@ public final class ResidentViewModel: ObservableObject {
     @Published public private(set) var service: Service?
     @Published public private(set) var review: Review?
     @Published public private(set) var application: PointsApplication?
+    /// The counter read after a lost VERIFY answer (whether that try counted).
+    @Published public private(set) var pinCheck: PinCheck?
+    /// The platform's answer to an own My Key ID choice.
+    @Published public private(set) var ownChoice: CheckResult?
     /// The person's My Key ID (recovered at login, issued, or changed).
     @Published public private(set) var myKeyId: String?
     /// The choice step belongs to a My Key ID change (offer "cancel", then "change").
@@ -77,6 +81,7 @@ public final class ResidentViewModel: ObservableObject {
         changingMyKeyId = flow.changingMyKeyId()
         childBirthDate = flow.childBirthDate()
         eligibility = step == .chooseCategories ? flow.eligibility() : nil
+        review = flow.review()
         categories = flow.chosenCategories()
         busy = false
     }
@@ -84,6 +89,8 @@ public final class ResidentViewModel: ObservableObject {
     /// Cancels the running step (the core's PIN rules settle a VERIFY in flight on the next tap).
     public func cancel() {
         running?.cancel()
+        // A Swift task's cancellation does not reach the library's call.
+        flow.cancel()
     }
 
     public func readCard() {
@@ -95,7 +102,9 @@ public final class ResidentViewModel: ObservableObject {
     /// After a lost answer (`pinPrompt == .readFirst`): one tap reads the counter.
     public func checkPinCounter() {
         act { [flow, nfc] in
-            _ = try await nfc.tap(prompt: self.prompt(.checkPinCounter)) { try await flow.pinStatus(transport: $0) }
+            self.pinCheck = try await nfc.tap(prompt: self.prompt(.checkPinCounter)) {
+                try await flow.pinStatus(transport: $0)
+            }
         }
     }
 
@@ -116,6 +125,16 @@ public final class ResidentViewModel: ObservableObject {
             let candidate = try await flow.nextCandidate()
             self.candidates.append(candidate)
         }
+    }
+
+    /// The person's own choice of My Key ID (format here, then the platform's duplicate check).
+    public func checkOwnChoice(_ id: String) {
+        act { [flow] in self.ownChoice = try await flow.checkOwnChoice(myKeyId: id) }
+    }
+
+    /// Sends again a signed submission whose answer was lost (same body, same key).
+    public func retrySubmission() {
+        act { [flow] in self.application = try await flow.retrySubmission() }
     }
 
     public func chooseCandidate(_ id: String) {
@@ -216,8 +235,18 @@ public final class ResidentViewModel: ObservableObject {
         let previous = running
         previous?.cancel()
         running = Task { [flow] in
+            await flow.abort()  // cancels the library's running call first
             await previous?.value
-            await flow.abort()
+            // Nothing of this resident stays on screen.
+            candidates = []
+            services = []
+            service = nil
+            review = nil
+            application = nil
+            pinCheck = nil
+            ownChoice = nil
+            representative = nil
+            failure = nil
             refresh()
         }
     }

@@ -74,12 +74,15 @@ impl ResidentSession {
     }
 
     /// Leaves a change without changing anything (the candidates and checks
-    /// used so far stay used in this session).
+    /// used so far stay used in this session; the final candidate, once
+    /// given, stays chosen, so a change started again can still register it).
     pub fn cancel_my_key_id_change(&mut self) -> Result<(), ResidentError> {
         let change_from = self.held().keys.change_from;
         self.begin(|s| is_choosing(s) && change_from.is_some())?;
         let keys = &mut self.held_mut().keys;
-        keys.chosen = None;
+        if !keys.final_given {
+            keys.chosen = None;
+        }
         keys.change_key = None;
         let back = keys.change_from.take().expect("checked above");
         self.frame.go(back);

@@ -1,5 +1,6 @@
 package jp.mynapoint.shell
 
+import jp.mynapoint.core.InternalException
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.RetryHint
 
@@ -35,6 +36,19 @@ data class FailureView(
                 is MynaException.Cancelled -> "cancelled"
             },
             retry = RetryHint.RETRY_STEP,
+            message = e.message ?: e.toString(),
+            triesLeft = null,
+            field = null,
+        )
+
+        /**
+         * A bug in the library (a Rust panic, turned into an exception by
+         * uniffi): shown, never a crash; the session may be anywhere, so
+         * the person starts again.
+         */
+        fun of(e: InternalException) = FailureView(
+            code = "internal",
+            retry = RetryHint.START_OVER,
             message = e.message ?: e.toString(),
             triesLeft = null,
             field = null,

@@ -4,6 +4,7 @@ import jp.mynapoint.core.CardTap
 import jp.mynapoint.core.FieldFlow
 import jp.mynapoint.core.FieldStep
 import jp.mynapoint.core.GrantProject
+import jp.mynapoint.core.InternalException
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.NotOnRosterEntry
 import jp.mynapoint.core.ParticipantFace
@@ -72,6 +73,8 @@ class FieldModel(
         } catch (e: MynaException.Failed) {
             _state.update { it.copy(failure = FailureView.of(e, lang)) }
         } catch (e: MynaException) {
+            _state.update { it.copy(failure = FailureView.of(e)) }
+        } catch (e: InternalException) {
             _state.update { it.copy(failure = FailureView.of(e)) }
         } finally {
             // Also after a cancellation: the screen shows where the session is.
@@ -146,8 +149,12 @@ class FieldModel(
 
     /** 照合番号B typed first, then one tap: the participant's card face. */
     fun readCardFace(codeB: PinEntry) = act(TapPurpose.CARD_FACE) {
-        val face = flow.readCardFace(taps.nextTap(), codeB)
-        _state.update { it.copy(face = face) }
+        try {
+            val face = flow.readCardFace(taps.nextTap(), codeB)
+            _state.update { it.copy(face = face) }
+        } finally {
+            codeB.clear() // the tap never came (cancelled): nothing typed stays
+        }
     }
 
     fun addFromCardFace(projectId: String, myKeyId: String, municipalityCode: String) = act {

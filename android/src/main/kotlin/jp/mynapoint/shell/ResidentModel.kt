@@ -4,6 +4,7 @@ import jp.mynapoint.core.Candidate
 import jp.mynapoint.core.CardSummary
 import jp.mynapoint.core.Category
 import jp.mynapoint.core.Eligibility
+import jp.mynapoint.core.InternalException
 import jp.mynapoint.core.LoginOutcome
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.PaymentForm
@@ -87,6 +88,8 @@ class ResidentModel(
                 _state.update { it.copy(failure = FailureView.of(e, lang)) }
             } catch (e: MynaException) {
                 _state.update { it.copy(failure = FailureView.of(e)) }
+            } catch (e: InternalException) {
+                _state.update { it.copy(failure = FailureView.of(e)) }
             } finally {
                 refresh()
             }
@@ -106,6 +109,7 @@ class ResidentModel(
         }
         val eligibility = if (step == ResidentStep.ChooseCategories) flow.eligibility() else null
         val categories = flow.chosenCategories()
+        val review = flow.review()
         _state.update {
             it.copy(
                 step = step,
@@ -114,6 +118,7 @@ class ResidentModel(
                 tapPrompt = null,
                 eligibility = eligibility,
                 categories = categories,
+                review = review,
                 myKeyId = flow.myKeyId(),
                 changingMyKeyId = flow.changingMyKeyId(),
                 childBirthDate = flow.childBirthDate(),
@@ -224,8 +229,12 @@ class ResidentModel(
 
     /** At RepresentativeSign: the representative's PIN typed first, then one tap of their card. */
     fun representativeSigns(pin: PinEntry, confirmLastTry: Boolean = false) = act(TapPurpose.REPRESENTATIVE_SIGNS) {
-        val app = flow.representativeSigns(taps.nextTap(), pin, confirmLastTry)
-        _state.update { it.copy(application = app) }
+        try {
+            val app = flow.representativeSigns(taps.nextTap(), pin, confirmLastTry)
+            _state.update { it.copy(application = app) }
+        } finally {
+            pin.clear() // the tap never came (cancelled): nothing typed stays
+        }
     }
 
     fun retrySubmission() = act {

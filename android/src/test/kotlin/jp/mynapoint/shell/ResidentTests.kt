@@ -1,5 +1,6 @@
 package jp.mynapoint.shell
 
+import kotlinx.coroutines.async
 import kotlinx.coroutines.withTimeout
 import kotlinx.coroutines.withContext
 import kotlinx.coroutines.Dispatchers
@@ -153,6 +154,20 @@ val residentCases = listOf(
             assertEquals(PinScreen.Ask(2), m.state.value.pin)
         }
     },
+    Case("after a lost VERIFY, the next login tap settles the doubt and verifies the PIN typed again") {
+        val r = Resident()
+        runBlocking {
+            val m = model(r, this)
+            m.readCard().join()
+            r.taps.loseTagAfterVerifyOnNextTap = true
+            m.logIn(typed("9999")).join()
+            assertFailure(m.state.value.failure, "pin_maybe_counted")
+            m.logIn(typed(PIN)).join()
+            assertIs<ResidentStep.ChooseMyKeyId>(m.ok().step)
+            assertEquals(2u, r.card.verifiesReceived())
+            assertEquals(3u.toUByte(), r.card.triesLeft(PinKind.USER_AUTH))
+        }
+    },
     Case("cancelling an action while the card is awaited ends it; the session goes on") {
         val r = Resident()
         runBlocking {
@@ -188,6 +203,20 @@ val residentCases = listOf(
             assertEquals(ResidentStep.Ended(EndReason.ABORTED), waiting.state.value.step)
             assertTrue(r.flow.holdsNothing(), "everything entered is wiped")
             assertNull(r.flow.cardSerial())
+        }
+    },
+    Case("cancel() on the library ends a call waiting for the card (the Swift shell's way)") {
+        val r = Resident()
+        runBlocking {
+            val entered = CompletableDeferred<Unit>()
+            val stuck = stuckTransport(entered)
+            val call = async(Dispatchers.IO) { runCatching { r.flow.readCard(stuck) } }
+            entered.await()
+            r.flow.cancel()
+            val result = withTimeout(5_000) { call.await() }
+            assertIs<MynaException.Cancelled>(result.exceptionOrNull(), "$result")
+            model(r, this).readCard().join()
+            assertEquals(ResidentStep.EnterPin(PinPurpose.LOGIN), r.flow.step(), "the session goes on")
         }
     },
     Case("an unexpected exception in the transport is a reader error, not a crash") {
@@ -226,6 +255,10 @@ val residentCases = listOf(
         runBlocking {
             val m = model(r, this)
             m.readCard().join()
+            val cardInfo = typed(PIN, PinKind.CARD_INFO)
+            m.logIn(cardInfo).join()
+            assertFailure(m.state.value.failure, "pin_format")
+            assertEquals(0u, cardInfo.length(), "an entry for another secret is refused and emptied")
             val entry = PinEntry(PinKind.USER_AUTH)
             assertFailed(assertFailsWith<MynaException.Failed> { entry.press(10u) }, "pin_format")
             PIN.forEach { entry.press((it - '0').toUByte()) }
