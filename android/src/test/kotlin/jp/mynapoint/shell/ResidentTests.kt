@@ -41,6 +41,14 @@ private fun stuckTransport(entered: CompletableDeferred<Unit>) = object : CardTr
     }
 }
 
+/** Tap 1, then a login whose VERIFY (of a wrong PIN) reaches the card but whose answer is lost. */
+private suspend fun loseVerifyAnswer(m: ResidentModel, r: Resident) {
+    m.readCard().join()
+    r.taps.loseTagAfterVerifyOnNextTap = true
+    m.logIn(typed("9999")).join()
+    assertFailure(m.state.value.failure, "pin_maybe_counted")
+}
+
 private fun model(r: Resident, scope: CoroutineScope, lang: Lang = Lang.EN) =
     ResidentModel(r.flow, r.taps, scope, lang)
 
@@ -140,10 +148,7 @@ val residentCases = listOf(
         val r = Resident()
         runBlocking {
             val m = model(r, this)
-            m.readCard().join()
-            r.taps.loseTagAfterVerifyOnNextTap = true
-            m.logIn(typed("9999")).join()
-            assertFailure(m.state.value.failure, "pin_maybe_counted")
+            loseVerifyAnswer(m, r)
             assertEquals(1u, r.card.verifiesReceived())
             assertEquals(PinScreen.ReadFirst, m.state.value.pin)
             m.checkPinCounter().join()
@@ -158,10 +163,7 @@ val residentCases = listOf(
         val r = Resident()
         runBlocking {
             val m = model(r, this)
-            m.readCard().join()
-            r.taps.loseTagAfterVerifyOnNextTap = true
-            m.logIn(typed("9999")).join()
-            assertFailure(m.state.value.failure, "pin_maybe_counted")
+            loseVerifyAnswer(m, r)
             m.logIn(typed(PIN)).join()
             assertIs<ResidentStep.ChooseMyKeyId>(m.ok().step)
             assertEquals(2u, r.card.verifiesReceived())
