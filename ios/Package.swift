@@ -16,15 +16,21 @@ let package = Package(
         // Built by build-xcframework.sh (static libraries per platform,
         // the generated header and module map).
         .binaryTarget(name: "MynapointCoreFFI", path: "build/MynapointCoreFFI.xcframework"),
-        // The uniffi-generated MynapointCore.swift, copied here by build-xcframework.sh.
+        // The uniffi-generated Swift, copied here by build-xcframework.sh:
+        // the core's domain types, then the library's API that uses them.
+        .target(
+            name: "MynapointDomain",
+            dependencies: ["MynapointCoreFFI"],
+            path: "build/Generated/Domain"
+        ),
         .target(
             name: "MynapointCore",
-            dependencies: ["MynapointCoreFFI"],
-            path: "build/Generated"
+            dependencies: ["MynapointDomain", "MynapointCoreFFI"],
+            path: "build/Generated/Core"
         ),
         .target(
             name: "MynapointShell",
-            dependencies: ["MynapointCore"],
+            dependencies: ["MynapointCore", "MynapointDomain"],
             path: "Sources/MynapointShell"
         ),
     ]

@@ -2,14 +2,15 @@
 # On a Mac with Xcode and Rust: builds the Rust library for the iOS device
 # and simulators (profile `mobile`: LTO, size), generates the Swift bindings
 # from an unstripped build, and packs build/MynapointCoreFFI.xcframework
-# plus build/Generated/MynapointCore.swift for Package.swift.
+# plus build/Generated/{Core,Domain}/*.swift for Package.swift (one Swift
+# module per crate with uniffi types: the bindings and the core's domain).
 #   rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
 #   bash ios/build-xcframework.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 OUT=ios/build
-rm -rf "$OUT" && mkdir -p "$OUT/Generated" "$OUT/headers" "$OUT/sim"
+rm -rf "$OUT" && mkdir -p "$OUT/Generated/Core" "$OUT/Generated/Domain" "$OUT/headers" "$OUT/sim"
 
 for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
     cargo build -p mynapoint-bindings --profile mobile --target "$target"
@@ -19,9 +20,11 @@ done
 cargo build -p mynapoint-bindings --profile mobile
 cargo run -q -p uniffi-bindgen -- generate --no-format \
     --library target/mobile/libmynapoint_ffi.dylib --language swift --out-dir "$OUT/swift"
-mv "$OUT/swift/MynapointCore.swift" "$OUT/Generated/"
-cp "$OUT/swift/MynapointCoreFFI.h" "$OUT/headers/"
-cp "$OUT/swift/MynapointCoreFFI.modulemap" "$OUT/headers/module.modulemap"
+mv "$OUT/swift/MynapointCore.swift" "$OUT/Generated/Core/"
+mv "$OUT/swift/MynapointDomain.swift" "$OUT/Generated/Domain/"
+cp "$OUT"/swift/*FFI.h "$OUT/headers/"
+# One module map for the framework's headers, declaring both FFI modules.
+cat "$OUT"/swift/*FFI.modulemap > "$OUT/headers/module.modulemap"
 
 # One static library for both simulator architectures.
 lipo -create \
@@ -37,4 +40,4 @@ xcodebuild -create-xcframework \
     -library "$OUT/libmynapoint_ffi-ios.a" -headers "$OUT/headers" \
     -library "$OUT/sim/libmynapoint_ffi.a" -headers "$OUT/headers" \
     -output "$OUT/MynapointCoreFFI.xcframework"
-echo "built $OUT/MynapointCoreFFI.xcframework and $OUT/Generated/MynapointCore.swift"
+echo "built $OUT/MynapointCoreFFI.xcframework and $OUT/Generated/{Core,Domain}"

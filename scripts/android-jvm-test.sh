@@ -22,7 +22,7 @@ OUT=target/android-jvm
 rm -rf "$OUT" && mkdir -p "$OUT"
 CP="$JNA:$L/kotlinx-coroutines-core-jvm.jar:$L/kotlin-test.jar"
 "$K/bin/kotlinc" -Werror -cp "$CP" \
-    target/bindings/kotlin/jp/mynapoint/core/mynapoint_ffi.kt \
+    target/bindings/kotlin/jp/mynapoint/*/*.kt \
     android/src/main/kotlin/jp/mynapoint/shell/*.kt \
     android/src/test/kotlin/jp/mynapoint/shell/*.kt \
     -d "$OUT/tests.jar" 2>&1 | grep -v '^warning: unable to find kotlin-stdlib.jar' || true

@@ -9,10 +9,12 @@
 #                                       # no test exports, + size report
 #
 # Output (target/bindings/):
+#   kotlin/jp/mynapoint/domain/mynapoint_domain.kt  the core's domain types
 #   kotlin/jp/mynapoint/core/mynapoint_ffi.kt    generated Kotlin (JVM form;
 #                                                the Android build passes
 #                                                android = true itself)
 #   swift/MynapointCore.swift, MynapointCoreFFI.h, MynapointCoreFFI.modulemap
+#   swift/MynapointDomain.swift, MynapointDomainFFI.h, …  (the core's types)
 #   lib/libmynapoint_ffi.so                      unstripped host library
 #   lib/libmynapoint_ffi.stripped.so             stripped copy
 # and with --ship: size.txt (the stripped size and the size per crate).
@@ -47,18 +49,21 @@ cp "$LIB" "$OUT/lib/libmynapoint_ffi.so"
 "$BINDGEN" generate --no-format --library "$OUT/lib/libmynapoint_ffi.so" \
     --language swift --out-dir "$OUT/swift"
 
-# The header must match the library: every scaffolding symbol it declares
-# is exported, and it compiles as C11.
-H="$OUT/swift/MynapointCoreFFI.h"
-missing=$(comm -23 \
-    <(grep -oE '\b(uniffi|ffi)_mynapoint_ffi_[A-Za-z0-9_]+' "$H" | sort -u) \
-    <(nm -D --defined-only "$OUT/lib/libmynapoint_ffi.so" | awk '{print $3}' | sort -u))
-if [ -n "$missing" ]; then
-    echo "symbols in $H but not in the library:" >&2
-    echo "$missing" >&2
-    exit 1
-fi
-gcc -fsyntax-only -x c -std=c11 -Wall -Werror -D_Nullable= -D_Nonnull= -include "$H" /dev/null
+# One file per crate with uniffi types: the bindings crate (MynapointCore,
+# jp.mynapoint.core) and the core's domain types (MynapointDomain,
+# jp.mynapoint.domain). Each header must match the library: every
+# scaffolding symbol it declares is exported, and it compiles as C11.
+for H in "$OUT"/swift/*FFI.h; do
+    missing=$(comm -23 \
+        <(grep -oE '\b(uniffi|ffi)_mynapoint_(ffi|core)_[A-Za-z0-9_]+' "$H" | sort -u) \
+        <(nm -D --defined-only "$OUT/lib/libmynapoint_ffi.so" | awk '{print $3}' | sort -u))
+    if [ -n "$missing" ]; then
+        echo "symbols in $H but not in the library:" >&2
+        echo "$missing" >&2
+        exit 1
+    fi
+    gcc -fsyntax-only -x c -std=c11 -Wall -Werror -D_Nullable= -D_Nonnull= -include "$H" /dev/null
+done
 
 strip -o "$OUT/lib/libmynapoint_ffi.stripped.so" "$OUT/lib/libmynapoint_ffi.so"
 

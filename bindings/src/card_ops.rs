@@ -42,7 +42,7 @@ impl CardReader {
     /// What to show when asking for `pin`, from the last counter read (no
     /// tap; after a running tap has ended).
     pub async fn pin_prompt(&self, pin: PinKind) -> PinPrompt {
-        self.session.lock().await.prompt(pin.into()).into()
+        self.session.lock().await.prompt(pin)
     }
 
     /// Cancels the running tap now (it ends with `Cancelled`; a VERIFY in
@@ -83,10 +83,10 @@ impl CardReader {
         self.running
             .run(async move {
                 let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
-                let status = tap.pin_status(pin.into()).await?;
+                let status = tap.pin_status(pin).await?;
                 Ok(PinCheck {
-                    status: status.into(),
-                    recheck: tap.report().recheck.map(Into::into),
+                    status,
+                    recheck: tap.report().recheck,
                 })
             })
             .await
@@ -110,7 +110,7 @@ impl CardReader {
             .run(async move {
                 let mut tap = s.tap(ForeignTransport::wrap(transport)).await?;
                 tap.enter_pin(typed);
-                tap.verify(pin.into(), last_try(confirm_last_try)).await?;
+                tap.verify(pin, last_try(confirm_last_try)).await?;
                 Ok(())
             })
             .await

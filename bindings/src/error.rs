@@ -2,40 +2,11 @@
 //! (stable code, retry hint, details, message in Japanese and English), plus
 //! the few ways a call can go wrong in the binding itself.
 
-use mynapoint_core::failure::{self, Failure, Lang};
+use mynapoint_core::failure::{Failure, Lang};
 
 use crate::records::PinKind;
 
-/// What a shell offers after a failure (the core's `RetryHint`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum RetryHint {
-    /// Do the same step again (same screen, same answers).
-    RetryStep,
-    /// Type the refused entry again (the field or the PIN).
-    ReenterField,
-    /// Hold the card to the phone again.
-    TapAgain,
-    /// Nothing the app can do: the person goes to the municipal counter.
-    MunicipalCounter,
-    /// The session is over: start again from the card.
-    StartOver,
-    /// Nothing to retry: the outcome stands.
-    NoRetry,
-}
-
-impl From<failure::RetryHint> for RetryHint {
-    fn from(h: failure::RetryHint) -> Self {
-        use failure::RetryHint as H;
-        match h {
-            H::RetryStep => Self::RetryStep,
-            H::ReenterField => Self::ReenterField,
-            H::TapAgain => Self::TapAgain,
-            H::MunicipalCounter => Self::MunicipalCounter,
-            H::StartOver => Self::StartOver,
-            H::NoRetry => Self::NoRetry,
-        }
-    }
-}
+pub use mynapoint_core::failure::RetryHint;
 
 /// A failed call. Kotlin: `MynaException.Failed` etc.; Swift: `MynaError.failed`.
 ///
@@ -80,11 +51,11 @@ impl From<Failure> for MynaError {
         let retry = f.retry();
         MynaError::Failed {
             code: f.code.as_str().to_owned(),
-            retry: retry.into(),
+            retry,
             retry_code: retry.as_str().to_owned(),
             message_ja: f.message(Lang::Ja),
             message_en: f.message(Lang::En),
-            pin: f.pin.map(Into::into),
+            pin: f.pin,
             tries_left: f.tries_left,
             field: f.field.map(|x| x.code().to_owned()),
             problem: f.problem.map(|p| p.code().to_owned()),
@@ -148,13 +119,5 @@ mod tests {
         assert_eq!(pin, Some(PinKind::UserAuth));
         assert!(message_ja.contains('2') && message_en.contains('2'));
         assert_ne!(message_ja, message_en);
-    }
-
-    #[test]
-    fn every_retry_hint_has_its_mirror() {
-        for hint in failure::RetryHint::ALL {
-            let mirrored: RetryHint = hint.into();
-            assert_eq!(format!("{mirrored:?}"), format!("{hint:?}"));
-        }
     }
 }

@@ -46,7 +46,7 @@ impl PinEntry {
     pub(crate) fn take_text(&self, kind: PinKind) -> Result<Zeroizing<String>, MynaError> {
         let fresh = Self::buffer(self.kind);
         let typed = Zeroizing::new(std::mem::replace(&mut **self.digits(), fresh));
-        let wanted: pin::PinKind = kind.into();
+        let wanted: pin::PinKind = kind;
         if wanted != self.kind {
             return Err(PinFormatError::Empty {
                 label: wanted.label(),
@@ -60,7 +60,7 @@ impl PinEntry {
     /// Takes the digits out as `kind`'s secret (format checked by the
     /// core); the entry is empty afterwards, also when it is refused.
     pub(crate) fn take(&self, kind: PinKind) -> Result<Pin, MynaError> {
-        Ok(Pin::new(kind.into(), &self.take_text(kind)?)?)
+        Ok(Pin::new(kind, &self.take_text(kind)?)?)
     }
 }
 
@@ -69,7 +69,7 @@ impl PinEntry {
     /// An empty entry for `kind` (4 digits for the PINs, 14 for 照合番号B).
     #[uniffi::constructor]
     pub fn new(kind: PinKind) -> Arc<Self> {
-        let kind: pin::PinKind = kind.into();
+        let kind: pin::PinKind = kind;
         Arc::new(Self {
             kind,
             digits: Mutex::new(Zeroizing::new(Self::buffer(kind))),
@@ -130,7 +130,7 @@ impl PinEntry {
 
     /// The secret this entry is for.
     pub fn kind(&self) -> PinKind {
-        self.kind.into()
+        self.kind
     }
 }
 

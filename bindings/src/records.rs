@@ -2,105 +2,10 @@
 //! types (the core knows nothing of uniffi).
 
 use mynapoint_core::card::{BasicFour, CertificateInfo};
-use mynapoint_core::pin;
 
-/// Which secret of the card a PIN opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PinKind {
-    /// JPKI user-authentication PIN (利用者証明用電子証明書暗証番号): 4 digits, 3 tries.
-    UserAuth,
-    /// Card-info input support PIN (券面事項入力補助用暗証番号): 4 digits, 3 tries.
-    CardInfo,
-    /// 照合番号B: 14 digits (birth date YYMMDD, expiry year, security code), 10 tries.
-    CardInfoCodeB,
-}
-
-impl From<pin::PinKind> for PinKind {
-    fn from(k: pin::PinKind) -> Self {
-        match k {
-            pin::PinKind::UserAuth => Self::UserAuth,
-            pin::PinKind::CardInfo => Self::CardInfo,
-            pin::PinKind::CardInfoCodeB => Self::CardInfoCodeB,
-        }
-    }
-}
-
-impl From<PinKind> for pin::PinKind {
-    fn from(k: PinKind) -> Self {
-        match k {
-            PinKind::UserAuth => Self::UserAuth,
-            PinKind::CardInfo => Self::CardInfo,
-            PinKind::CardInfoCodeB => Self::CardInfoCodeB,
-        }
-    }
-}
-
-/// What the card says about a secret, read without spending a try.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PinStatus {
-    TriesLeft {
-        tries_left: u8,
-    },
-    /// Only the municipal counter can reset it.
-    Locked,
-    /// Already verified in this power session.
-    Verified,
-}
-
-impl From<pin::PinStatus> for PinStatus {
-    fn from(s: pin::PinStatus) -> Self {
-        match s {
-            pin::PinStatus::TriesLeft(n) => Self::TriesLeft { tries_left: n },
-            pin::PinStatus::Locked => Self::Locked,
-            pin::PinStatus::Verified => Self::Verified,
-        }
-    }
-}
-
-/// What to show when asking for a PIN, before the tap that uses it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PinPrompt {
-    /// Ask, showing `tries_left` (2 or more).
-    Ask { tries_left: u8 },
-    /// One try left: ask only after the holder agrees to spend it, then
-    /// pass `confirm_last_try = true`.
-    ConfirmLastTry,
-    /// Locked: do not ask; the municipal counter resets it.
-    Locked,
-    /// Unknown (no reading yet, or a VERIFY's answer was lost): tap to read
-    /// the counter first.
-    ReadFirst,
-}
-
-impl From<pin::PinPrompt> for PinPrompt {
-    fn from(p: pin::PinPrompt) -> Self {
-        match p {
-            pin::PinPrompt::Ask { tries_left } => Self::Ask { tries_left },
-            pin::PinPrompt::ConfirmLastTry => Self::ConfirmLastTry,
-            pin::PinPrompt::Locked => Self::Locked,
-            pin::PinPrompt::ReadFirst => Self::ReadFirst,
-        }
-    }
-}
-
-/// The counter re-read after a VERIFY whose answer was lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
-pub struct Recheck {
-    pub pin: PinKind,
-    pub status: PinStatus,
-    /// Whether the lost try counted, when the counter tells.
-    pub try_counted: Option<bool>,
-}
-
-impl From<pin::Recheck> for Recheck {
-    fn from(r: pin::Recheck) -> Self {
-        Self {
-            pin: r.kind.into(),
-            status: r.status.into(),
-            try_counted: r.try_counted,
-        }
-    }
-}
+// The core's own types, with uniffi derives behind its `uniffi` feature
+// (generated into jp.mynapoint.domain / MynapointDomain).
+pub use mynapoint_core::pin::{PinKind, PinPrompt, PinStatus, Recheck};
 
 /// The retry counter of a tap, with the settling of a lost VERIFY.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]

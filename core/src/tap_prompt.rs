@@ -6,6 +6,7 @@ use crate::failure::Lang;
 
 /// Why the card is held to the phone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum TapPurpose {
     /// The resident's first tap: certificate and PIN retry counter, no PIN.
     ReadCard,

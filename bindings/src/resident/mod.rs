@@ -186,8 +186,8 @@ impl ResidentFlow {
             .run(async move {
                 let check = s.pin_status(ForeignTransport::wrap(transport)).await?;
                 Ok(PinCheck {
-                    status: check.status.into(),
-                    recheck: check.recheck.map(Into::into),
+                    status: check.status,
+                    recheck: check.recheck,
                 })
             })
             .await

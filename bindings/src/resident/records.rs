@@ -113,7 +113,7 @@ impl From<r::CardSummary> for CardSummary {
             serial_hex: c.serial,
             expires_at_unix: c.expires_at_unix,
             valid_now: c.valid_now,
-            pin: c.pin.into(),
+            pin: c.pin,
         }
     }
 }

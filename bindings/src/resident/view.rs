@@ -39,7 +39,7 @@ impl ResidentView {
     pub fn of(s: &ResidentSession) -> Self {
         Self {
             step: s.step().into(),
-            pin_prompt: s.pin_prompt().into(),
+            pin_prompt: s.pin_prompt(),
             pin_in_doubt: s.pin_in_doubt(),
             card_serial: s.card_serial(),
             my_key_id: s.my_key_id().map(str::to_owned),
@@ -52,7 +52,7 @@ impl ResidentView {
             holds_nothing: s.held_data().is_empty(),
             child_birth_date: s.child_birth_date().map(str::to_owned),
             representative_serial: s.representative_serial(),
-            representative_pin_prompt: s.representative_pin_prompt().into(),
+            representative_pin_prompt: s.representative_pin_prompt(),
             representative_pin_in_doubt: s.representative_pin_in_doubt(),
         }
     }

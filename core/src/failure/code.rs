@@ -4,6 +4,7 @@
 
 /// What a shell offers after a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RetryHint {
     /// Do the same step again (same screen, same answers).
     RetryStep,

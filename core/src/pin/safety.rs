@@ -7,6 +7,7 @@ use super::PinKind;
 
 /// What the card says about a secret before any try is spent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PinStatus {
     /// Tries left before the secret locks (1 ..= max).
     TriesLeft(u8),
@@ -21,6 +22,7 @@ pub enum PinStatus {
 /// from the last retry-counter reading of this card in this session; the tap
 /// reads the counter again before any VERIFY, so safety never rests on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PinPrompt {
     /// Ask for the PIN and show `tries_left` (2 or more).
     Ask { tries_left: u8 },
@@ -67,6 +69,7 @@ pub enum LastTry {
 
 /// The counter re-read after a VERIFY whose answer was lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Recheck {
     pub kind: PinKind,
     pub status: PinStatus,

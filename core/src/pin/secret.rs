@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 /// Which secret of the card a PIN opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PinKind {
     /// JPKI user-authentication PIN (利用者証明用電子証明書暗証番号): 4 digits, 3 tries.
     UserAuth,

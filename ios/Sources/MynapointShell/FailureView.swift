@@ -1,5 +1,6 @@
 import Foundation
 import MynapointCore
+import MynapointDomain
 
 /// A failure as a screen shows it: code, retry hint and message all come
 /// from the core; the shell only picks the language.

@@ -1,5 +1,6 @@
 import Foundation
 import MynapointCore
+import MynapointDomain
 import SwiftUI
 
 /// Continuous reading's taps on iOS: one reader session per participant

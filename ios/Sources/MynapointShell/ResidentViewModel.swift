@@ -1,5 +1,6 @@
 import Foundation
 import MynapointCore
+import MynapointDomain
 import SwiftUI
 
 /// The resident flow's view model. No rules here: every step, PIN prompt

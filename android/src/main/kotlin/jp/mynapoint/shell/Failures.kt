@@ -2,7 +2,7 @@ package jp.mynapoint.shell
 
 import jp.mynapoint.core.InternalException
 import jp.mynapoint.core.MynaException
-import jp.mynapoint.core.RetryHint
+import jp.mynapoint.domain.RetryHint
 
 /** The language the core's messages are shown in. */
 enum class Lang { JA, EN }

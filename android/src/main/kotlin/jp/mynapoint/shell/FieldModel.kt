@@ -11,7 +11,7 @@ import jp.mynapoint.core.ParticipantFace
 import jp.mynapoint.core.PinEntry
 import jp.mynapoint.core.TapRecord
 import jp.mynapoint.core.TapSource
-import jp.mynapoint.core.TapPurpose
+import jp.mynapoint.domain.TapPurpose
 import jp.mynapoint.core.TapVerdict
 import jp.mynapoint.core.tapPrompt
 import jp.mynapoint.core.TerminalLogin

@@ -1,6 +1,6 @@
 package jp.mynapoint.shell
 
-import jp.mynapoint.core.PinPrompt
+import jp.mynapoint.domain.PinPrompt
 
 /**
  * What the PIN screen shows, straight from the core's [PinPrompt] (the PIN

@@ -17,7 +17,7 @@ import jp.mynapoint.core.ResidentStep
 import jp.mynapoint.core.Review
 import jp.mynapoint.core.Service
 import jp.mynapoint.core.ServiceSummary
-import jp.mynapoint.core.TapPurpose
+import jp.mynapoint.domain.TapPurpose
 import jp.mynapoint.core.tapPrompt
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job

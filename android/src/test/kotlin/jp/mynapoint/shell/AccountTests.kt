@@ -2,7 +2,7 @@ package jp.mynapoint.shell
 
 import jp.mynapoint.core.EndReason
 import jp.mynapoint.core.PaymentForm
-import jp.mynapoint.core.PinKind
+import jp.mynapoint.domain.PinKind
 import jp.mynapoint.core.ResidentFlow
 import jp.mynapoint.core.ResidentStep
 import jp.mynapoint.core.SimulatedCard

@@ -1,13 +1,13 @@
 package jp.mynapoint.shell
 
-import jp.mynapoint.core.PinKind
+import jp.mynapoint.domain.PinKind
 import java.nio.file.Files
 import jp.mynapoint.core.FieldFlow
 import jp.mynapoint.core.FieldStep
 import jp.mynapoint.core.NetworkSwitch
 import jp.mynapoint.core.SecretStore
 import jp.mynapoint.core.SimulatedCard
-import jp.mynapoint.core.TapPurpose
+import jp.mynapoint.domain.TapPurpose
 import jp.mynapoint.core.tapPrompt
 import jp.mynapoint.core.VerdictKind
 import kotlinx.coroutines.CoroutineScope

@@ -9,7 +9,7 @@ import jp.mynapoint.core.LogSink
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.Notifications
 import jp.mynapoint.core.PinEntry
-import jp.mynapoint.core.PinKind
+import jp.mynapoint.domain.PinKind
 import jp.mynapoint.core.RegistrationForm
 import jp.mynapoint.core.ResidentFlow
 import jp.mynapoint.core.SimulatedCard

@@ -12,12 +12,12 @@ import jp.mynapoint.core.InternalException
 import jp.mynapoint.core.MynaException
 import jp.mynapoint.core.PaymentForm
 import jp.mynapoint.core.PinEntry
-import jp.mynapoint.core.PinKind
+import jp.mynapoint.domain.PinKind
 import jp.mynapoint.core.PinPurpose
-import jp.mynapoint.core.PinStatus
+import jp.mynapoint.domain.PinStatus
 import jp.mynapoint.core.ReaderCapabilities
 import jp.mynapoint.core.ResidentStep
-import jp.mynapoint.core.TapPurpose
+import jp.mynapoint.domain.TapPurpose
 import jp.mynapoint.core.tapPrompt
 import jp.mynapoint.core.panicForTest
 import jp.mynapoint.core.panicForTestAsync
