@@ -162,10 +162,7 @@ class ResidentModel(
     fun register(form: RegistrationForm) = act { flow.issueMyKeyId(form) }
 
     /** The categories to apply for; a fixed service goes straight to the review. */
-    fun chooseCategories(categories: List<Category>) = act {
-        val review = flow.chooseCategories(categories)
-        _state.update { it.copy(review = review) }
-    }
+    fun chooseCategories(categories: List<Category>) = act { flow.chooseCategories(categories) }
 
     fun search(keyword: String) = act {
         val found = flow.searchServices(keyword)
@@ -179,15 +176,10 @@ class ResidentModel(
 
     fun acceptTerms(termsVersion: String) = act { flow.acceptTerms(termsVersion) }
 
-    fun enterPayment(form: PaymentForm) = act {
-        val review = flow.enterPayment(form)
-        _state.update { it.copy(review = review) }
-    }
+    // The review shown is the core's (`refresh` reads it after every action).
+    fun enterPayment(form: PaymentForm) = act { flow.enterPayment(form) }
 
-    fun confirmReview() = act {
-        flow.confirmReview()
-        _state.update { it.copy(review = null) }
-    }
+    fun confirmReview() = act { flow.confirmReview() }
 
     /** Tap 3: the PIN typed first, then one tap: the signature and the submission. */
     fun signAndSubmit(pin: PinEntry, confirmLastTry: Boolean = false) = act(TapPurpose.SIGN_APPLICATION) {
